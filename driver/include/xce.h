@@ -1,0 +1,207 @@
+/* xce.h - libxce, the host driver of the xce crypto offload engine.
+ *
+ * One API for every program: open a device by spec, make a session per
+ * key, queue operations to it. Each operation is served by the engine when
+ * the policy, the engine's capabilities and its health allow, otherwise by
+ * OpenSSL in software; either way the result is the same and the reason
+ * for every software completion is counted.
+ *
+ *   xce_dev *dev;
+ *   if (xce_open("sim", NULL, &dev) != XCE_OK) ...
+ *   struct xce_cipher_params p = { XCE_ALG_AES, XCE_MODE_CBC, key, 16, 0 };
+ *   xce_session *s;
+ *   xce_session_create(dev, &p, &s);
+ *   xce_cipher(s, iv, in, out, len);          // synchronous helper
+ *   ... or xce_enqueue_burst() / xce_dequeue_burst() for many in flight.
+ *
+ * Device specs: "sim" (the Verilator model, in-process), "pci" (first xce
+ * PCI function) or "pci:0000:03:00.0", "sw" (no engine, software only).
+ * NULL means $XCE_DEVICE, else "sim".
+ *
+ * Threads: a device and its sessions may be used from several threads;
+ * calls on one device are serialised internally.
+ */
+#ifndef XCE_H
+#define XCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define XCE_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define XCE_MUST_CHECK
+#endif
+
+#define XCE_LIB_VERSION "1.0.0"
+
+/* Result codes: 0 is success, errors are negative. */
+enum xce_result {
+    XCE_OK = 0,
+    XCE_ERR_INVAL = -1,        /* bad argument */
+    XCE_ERR_NOMEM = -2,
+    XCE_ERR_NODEV = -3,        /* no such device, or it does not identify as xce */
+    XCE_ERR_UNSUPPORTED = -4,  /* the policy forbids every path that could serve this */
+    XCE_ERR_BUSY = -5,         /* queue full (hardware policy only) */
+    XCE_ERR_ENGINE = -6,       /* the engine failed the request (hardware policy only) */
+    XCE_ERR_TIMEOUT = -7,      /* the engine did not answer (hardware policy only) */
+    XCE_ERR_SOFTWARE = -8,     /* the software path failed */
+    XCE_ERR_SELFTEST = -9,     /* a known-answer test failed */
+};
+const char *xce_strerror(int result);
+
+/* Where an operation may run. */
+enum xce_policy {
+    XCE_POLICY_AUTO = 0,   /* engine when capable, healthy and above the crossover */
+    XCE_POLICY_HARDWARE,   /* engine only: fail clearly rather than fall back */
+    XCE_POLICY_SOFTWARE,   /* OpenSSL only */
+};
+int xce_policy_parse(const char *name, enum xce_policy *out) XCE_MUST_CHECK;
+const char *xce_policy_name(enum xce_policy p);
+
+/* Why an operation was served in software. */
+enum xce_fallback {
+    XCE_FB_NO_DEVICE = 0,     /* "sw" device, or no engine attached */
+    XCE_FB_ALG_UNSUPPORTED,   /* the engine's capability bits lack this algorithm/mode/key */
+    XCE_FB_BELOW_CROSSOVER,   /* auto policy: too small to be worth the engine */
+    XCE_FB_QUEUE_FULL,        /* ring or DMA memory exhausted */
+    XCE_FB_ENGINE_ERROR,      /* error status or corrupted completion: re-run in software */
+    XCE_FB_ENGINE_TIMEOUT,    /* no completion in time: engine reset, re-run in software */
+    XCE_FB_FIRMWARE,          /* firmware not loaded (public-key operations) */
+    XCE_FB_DISABLED,          /* "no crypto engine accelerator", or software policy */
+    XCE_FB_SELFTEST,          /* engine failed its known-answer test at attach */
+    XCE_FB_COUNT
+};
+const char *xce_fallback_name(enum xce_fallback r);
+
+struct xce_open_opts {
+    enum xce_policy policy;
+    const char *trace_path;       /* sim only: VCD file */
+    uint64_t trace_start, trace_stop;  /* sim only: cycle window (stop 0: to the end) */
+    uint32_t crossover_bytes;     /* auto policy: smaller requests go to software (0: default) */
+    unsigned timeout_ms;          /* per request, pci backend (0: default 1000) */
+    int skip_selftest;            /* for tests of the attach path itself */
+};
+
+typedef struct xce_dev xce_dev;
+typedef struct xce_session xce_session;
+
+int xce_open(const char *spec, const struct xce_open_opts *opts, xce_dev **out) XCE_MUST_CHECK;
+void xce_close(xce_dev *dev);
+
+/* Capability bits, as in the engine's ID block (ID_CAP_ALGOS/ID_CAP_MODES). */
+#define XCE_CAP_AES128 (1u << 0)
+#define XCE_CAP_AES192 (1u << 1)
+#define XCE_CAP_AES256 (1u << 2)
+#define XCE_CAP_MODE_ECB (1u << 0)
+#define XCE_CAP_MODE_CBC (1u << 1)
+#define XCE_CAP_MODE_CTR (1u << 2)
+
+struct xce_info {
+    char backend[8];           /* "sim", "pci" or "sw" */
+    char location[32];         /* PCI address, "verilator" or "-" */
+    int engine_present;        /* an engine identified itself */
+    int engine_enabled;        /* and is serving requests now */
+    const char *disabled_reason;  /* why not, or NULL */
+    enum xce_policy policy;
+    uint32_t version;          /* ID_VERSION */
+    uint32_t build;            /* ID_BUILD */
+    uint32_t clock_hz;
+    uint32_t serial;
+    uint32_t fw_version;
+    uint32_t cap_algos, cap_modes;
+    unsigned cores, rings, windows;
+    unsigned ring_size;        /* command ring entries */
+    unsigned ring_prod, ring_cons, ring_pending;
+    uint32_t crossover_bytes;
+};
+int xce_get_info(xce_dev *dev, struct xce_info *info) XCE_MUST_CHECK;
+
+#define XCE_STATS_CORES 4
+struct xce_stats {
+    uint64_t hw_requests, hw_bytes;      /* completed by the engine */
+    uint64_t sw_requests, sw_bytes;      /* completed in software */
+    uint64_t fallback[XCE_FB_COUNT];     /* software completions by reason */
+    uint64_t engine_errors;              /* error statuses and corrupted completions */
+    uint64_t timeouts;
+    uint64_t resets;
+    uint64_t selftests, selftest_failures;
+    unsigned cores;                      /* valid entries below */
+    struct {
+        uint64_t requests, bytes, busy_cycles, errors;
+    } core[XCE_STATS_CORES];
+    uint64_t cycles;                     /* engine clock cycles so far (0 if unknown) */
+};
+int xce_get_stats(xce_dev *dev, struct xce_stats *st) XCE_MUST_CHECK;
+
+/* "crypto engine accelerator" (1) / "no crypto engine accelerator" (0). */
+int xce_set_accelerator(xce_dev *dev, int enabled) XCE_MUST_CHECK;
+/* Run the known-answer tests on the engine and in software. On an engine
+ * failure the engine is disabled and software serves from then on.
+ * report (may be NULL) receives one line per test. */
+int xce_self_test(xce_dev *dev, void (*report)(void *arg, const char *line), void *arg) XCE_MUST_CHECK;
+/* Soft-reset the engine; pending requests are completed in software. */
+int xce_reset(xce_dev *dev) XCE_MUST_CHECK;
+
+/* --- sessions and operations */
+enum xce_alg { XCE_ALG_AES = 1 };
+enum xce_mode { XCE_MODE_ECB = 0, XCE_MODE_CBC = 1, XCE_MODE_CTR = 2 };
+
+struct xce_cipher_params {
+    enum xce_alg alg;
+    enum xce_mode mode;
+    const uint8_t *key;
+    size_t key_len;            /* 16, 24 or 32 */
+    int decrypt;
+};
+int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_session **out) XCE_MUST_CHECK;
+void xce_session_destroy(xce_session *s);
+
+enum xce_path { XCE_PATH_NONE = 0, XCE_PATH_ENGINE, XCE_PATH_SOFTWARE };
+
+#define XCE_MAX_REQUEST (1u << 20)   /* bytes per operation */
+
+struct xce_op {
+    xce_session *session;
+    const uint8_t *src;
+    uint8_t *dst;              /* may equal src */
+    size_t len;                /* ECB/CBC: multiple of 16; at most XCE_MAX_REQUEST */
+    uint8_t iv[16];            /* CBC IV or CTR counter block; unused for ECB */
+    void *user;                /* the caller's, untouched */
+    /* set by the library when the operation is dequeued */
+    int status;                /* XCE_OK or an error */
+    enum xce_path path;
+    /* library-private */
+    uint32_t priv_slot, priv_gen;
+    uint64_t priv_deadline;
+    struct xce_op *priv_next;
+};
+
+/* Queue up to n operations. Returns how many were taken, from the front;
+ * the rest were not touched (queue full under the hardware policy, or an
+ * invalid operation, whose status is then set). */
+unsigned xce_enqueue_burst(xce_dev *dev, struct xce_op **ops, unsigned n);
+/* Collect up to max finished operations, waiting for the engine briefly if
+ * none is ready yet. Returns how many were stored in ops. */
+unsigned xce_dequeue_burst(xce_dev *dev, struct xce_op **ops, unsigned max);
+/* Operations queued and not yet dequeued. */
+unsigned xce_pending(xce_dev *dev);
+
+/* Synchronous helper: one operation of any length (split as needed, the
+ * IV chained across pieces). iv may be NULL for ECB. */
+int xce_cipher(xce_session *s, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len) XCE_MUST_CHECK;
+
+/* The IV/counter that continues a stream after len bytes (len a multiple
+ * of 16 for CBC): for streaming a long message through several calls. */
+void xce_iv_advance(enum xce_mode mode, int decrypt, uint8_t iv[16],
+                    const uint8_t *in, const uint8_t *out, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,281 @@
+/* queue.c - sessions and the operation queue: choosing the engine or
+ * software for each operation, burst enqueue with partial acceptance,
+ * burst dequeue, and the synchronous helper on top. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xce_internal.h"
+
+int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_session **out)
+{
+    if (!dev || !p || !out || !p->key)
+        return XCE_ERR_INVAL;
+    *out = NULL;
+    if (p->alg != XCE_ALG_AES || (unsigned)p->mode > XCE_MODE_CTR ||
+        (p->key_len != 16 && p->key_len != 24 && p->key_len != 32))
+        return XCE_ERR_INVAL;
+    struct xce_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return XCE_ERR_NOMEM;
+    s->dev = dev;
+    s->alg = p->alg;
+    s->mode = p->mode;
+    s->decrypt = p->decrypt ? 1 : 0;
+    s->key_len = p->key_len;
+    memcpy(s->key, p->key, p->key_len);
+    uint32_t key_cap = p->key_len == 16 ? XCE_CAP_AES128 : p->key_len == 24 ? XCE_CAP_AES192 : XCE_CAP_AES256;
+    s->hw_capable = (dev->cap_algos & key_cap) && (dev->cap_modes & (1u << p->mode));
+    int r = xce_sw_session_init(s);
+    if (r != XCE_OK) {
+        xce_wipe(s->key, sizeof s->key);
+        free(s);
+        return r;
+    }
+    *out = s;
+    return XCE_OK;
+}
+
+void xce_session_destroy(xce_session *s)
+{
+    if (!s)
+        return;
+    xce_sw_session_free(s);
+    xce_wipe(s, sizeof *s);
+    free(s);
+}
+
+void xce_done_push(xce_dev *dev, struct xce_op *op)
+{
+    op->priv_next = NULL;
+    if (dev->done_tail)
+        dev->done_tail->priv_next = op;
+    else
+        dev->done_head = op;
+    dev->done_tail = op;
+    dev->done_count++;
+}
+
+static void done_remove(xce_dev *dev, struct xce_op *op)
+{
+    struct xce_op **pp = &dev->done_head, *prev = NULL;
+    while (*pp && *pp != op) {
+        prev = *pp;
+        pp = &(*pp)->priv_next;
+    }
+    if (!*pp)
+        return;
+    *pp = op->priv_next;
+    if (dev->done_tail == op)
+        dev->done_tail = prev;
+    dev->done_count--;
+}
+
+/* Serve op in software, counted under reason; under the hardware policy
+ * the reason is reported as the operation's error instead. */
+void xce_complete_sw(xce_dev *dev, struct xce_op *op, enum xce_fallback reason)
+{
+    if (dev->policy == XCE_POLICY_HARDWARE) {
+        op->status = reason == XCE_FB_ENGINE_TIMEOUT ? XCE_ERR_TIMEOUT
+                     : reason == XCE_FB_ENGINE_ERROR ? XCE_ERR_ENGINE
+                     : reason == XCE_FB_QUEUE_FULL ? XCE_ERR_BUSY : XCE_ERR_UNSUPPORTED;
+        op->path = XCE_PATH_NONE;
+    } else {
+        op->status = xce_sw_cipher(op->session, op->iv, op->src, op->dst, op->len);
+        op->path = XCE_PATH_SOFTWARE;
+        dev->st.sw_requests++;
+        dev->st.sw_bytes += op->len;
+        dev->st.fallback[reason]++;
+    }
+    xce_done_push(dev, op);
+}
+
+static int op_valid(const struct xce_op *op, xce_dev *dev)
+{
+    const struct xce_session *s = op->session;
+    if (!s || s->dev != dev || (op->len && (!op->src || !op->dst)) || op->len > XCE_MAX_REQUEST)
+        return 0;
+    return s->mode == XCE_MODE_CTR || op->len % 16 == 0;
+}
+
+/* Why op cannot go to the engine, or -1 if it can. */
+static int software_reason(xce_dev *dev, const struct xce_op *op)
+{
+    if (!dev->engine_present)
+        return XCE_FB_NO_DEVICE;
+    if (dev->policy == XCE_POLICY_SOFTWARE || !dev->accel_enabled)
+        return XCE_FB_DISABLED;
+    if (!dev->engine_ok)
+        return dev->unusable_reason;
+    if (!op->session->hw_capable)
+        return XCE_FB_ALG_UNSUPPORTED;
+    if (dev->policy == XCE_POLICY_AUTO && op->len < dev->crossover)
+        return XCE_FB_BELOW_CROSSOVER;
+    return -1;
+}
+
+/* Lock held. Returns 1 if taken, 0 if the queue is full (hardware policy). */
+static int enqueue_one(xce_dev *dev, struct xce_op *op, int *rang)
+{
+    op->path = XCE_PATH_NONE;
+    op->status = XCE_OK;
+    int why = software_reason(dev, op);
+    if (why < 0) {
+        if (xce_ring_submit(dev, op) == XCE_OK) {
+            *rang = 1;
+            return 1;
+        }
+        if (dev->policy == XCE_POLICY_HARDWARE)
+            return 0;
+        why = XCE_FB_QUEUE_FULL;
+    }
+    xce_complete_sw(dev, op, (enum xce_fallback)why);
+    return 1;
+}
+
+unsigned xce_enqueue_burst(xce_dev *dev, struct xce_op **ops, unsigned n)
+{
+    if (!dev || !ops)
+        return 0;
+    unsigned taken = 0;
+    int rang = 0;
+    pthread_mutex_lock(&dev->lock);
+    for (; taken < n; taken++) {
+        struct xce_op *op = ops[taken];
+        if (!op)
+            break;
+        if (!op_valid(op, dev)) {
+            op->status = XCE_ERR_INVAL;
+            op->path = XCE_PATH_NONE;
+            break;
+        }
+        if (!enqueue_one(dev, op, &rang))
+            break;
+    }
+    if (rang)
+        xce_ring_doorbell(dev);
+    pthread_mutex_unlock(&dev->lock);
+    return taken;
+}
+
+unsigned xce_dequeue_burst(xce_dev *dev, struct xce_op **ops, unsigned max)
+{
+    if (!dev || !ops || max == 0)
+        return 0;
+    pthread_mutex_lock(&dev->lock);
+    if (!dev->done_head)
+        xce_ring_poll(dev, 1);
+    unsigned n = 0;
+    while (n < max && dev->done_head) {
+        struct xce_op *op = dev->done_head;
+        done_remove(dev, op);
+        ops[n++] = op;
+    }
+    pthread_mutex_unlock(&dev->lock);
+    return n;
+}
+
+unsigned xce_pending(xce_dev *dev)
+{
+    if (!dev)
+        return 0;
+    pthread_mutex_lock(&dev->lock);
+    unsigned n = dev->inflight + dev->done_count;
+    pthread_mutex_unlock(&dev->lock);
+    return n;
+}
+
+static int op_done(xce_dev *dev, struct xce_op *op)
+{
+    for (struct xce_op *p = dev->done_head; p; p = p->priv_next)
+        if (p == op)
+            return 1;
+    return 0;
+}
+
+/* Lock held: run one operation to completion, leaving other callers'
+ * completions queued. force_engine bypasses the policy (self-test). */
+static int run_one(xce_dev *dev, struct xce_op *op, int force_engine)
+{
+    int rang = 0;
+    if (force_engine) {
+        op->path = XCE_PATH_NONE;
+        if (xce_ring_submit(dev, op) != XCE_OK)
+            return XCE_ERR_BUSY;
+        xce_ring_doorbell(dev);
+    } else {
+        while (!enqueue_one(dev, op, &rang)) {
+            /* hardware policy and a full queue: let it drain */
+            if (dev->inflight == 0)
+                return XCE_ERR_BUSY;
+            xce_ring_poll(dev, 1);
+        }
+        if (rang)
+            xce_ring_doorbell(dev);
+    }
+    while (!op_done(dev, op))
+        xce_ring_poll(dev, 1);
+    done_remove(dev, op);
+    return op->status;
+}
+
+int xce_engine_run(xce_dev *dev, struct xce_op *op)
+{
+    return run_one(dev, op, 1);
+}
+
+int xce_cipher(xce_session *s, const uint8_t iv_in[16], const uint8_t *in, uint8_t *out, size_t len)
+{
+    if (!s || (len && (!in || !out)) || (s->mode != XCE_MODE_ECB && !iv_in))
+        return XCE_ERR_INVAL;
+    if (s->mode != XCE_MODE_CTR && len % 16)
+        return XCE_ERR_INVAL;
+    xce_dev *dev = s->dev;
+    uint8_t iv[16] = { 0 };
+    if (iv_in)
+        memcpy(iv, iv_in, 16);
+    int r = XCE_OK;
+    pthread_mutex_lock(&dev->lock);
+    do {
+        size_t n = len > XCE_MAX_REQUEST ? XCE_MAX_REQUEST : len;
+        struct xce_op op = { .session = s, .src = in, .dst = out, .len = n };
+        memcpy(op.iv, iv, 16);
+        /* CBC decryption in place needs the last input block before it is overwritten */
+        uint8_t last_in[16];
+        if (n >= 16)
+            memcpy(last_in, in + n - 16, 16);
+        r = run_one(dev, &op, 0);
+        if (r != XCE_OK)
+            break;
+        if (n >= 16)
+            xce_iv_advance(s->mode, s->decrypt, iv, last_in - (n - 16), out, n);
+        in += n;
+        out += n;
+        len -= n;
+    } while (len > 0);
+    pthread_mutex_unlock(&dev->lock);
+    xce_wipe(iv, sizeof iv);
+    return r;
+}
+
+void xce_iv_advance(enum xce_mode mode, int decrypt, uint8_t iv[16],
+                    const uint8_t *in, const uint8_t *out, size_t len)
+{
+    if (len < 16)
+        return;
+    switch (mode) {
+    case XCE_MODE_CBC:
+        memcpy(iv, (decrypt ? in : out) + len - 16, 16);
+        break;
+    case XCE_MODE_CTR: {
+        uint64_t blocks = len / 16;
+        for (int i = 15; i >= 0 && blocks; i--) {
+            uint64_t sum = (uint64_t)iv[i] + (blocks & 0xff);
+            iv[i] = (uint8_t)sum;
+            blocks = (blocks >> 8) + (sum >> 8);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}

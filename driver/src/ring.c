@@ -1,0 +1,280 @@
+/* ring.c - the engine's command and completion rings.
+ *
+ * Each request gets a ring slot and a bounce buffer in the DMA arena
+ * (key, IV, payload in place). The tag in a descriptor is slot | gen << 8,
+ * so a completion for a slot that was since reused, or a corrupted record,
+ * is recognised and never completes the wrong operation. Anything the
+ * engine gets wrong (error status, bad record, no answer in time) ends in
+ * the request being re-run in software, counted under its reason; a bad
+ * record or a timeout also resets the engine, since its state is then
+ * unknown.
+ */
+#include <string.h>
+
+#include "xce_internal.h"
+
+#define RING_CMD_BYTES (XCE_RING_N * XCE_DESC_BYTES)
+#define RING_CPL_BYTES (XCE_RING_N * XCE_CPL_BYTES)
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get32(const volatile uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void wr(xce_dev *dev, uint32_t off, uint32_t v) { dev->be.write32(dev->be.ctx, off, v); }
+static uint32_t rd(xce_dev *dev, uint32_t off) { return dev->be.read32(dev->be.ctx, off); }
+
+static void program_engine(xce_dev *dev)
+{
+    wr(dev, XCE_REG_CTRL, 0);
+    wr(dev, XCE_REG_WIN_BASE_LO(0), (uint32_t)dev->arena.bus);
+    wr(dev, XCE_REG_WIN_BASE_HI(0), (uint32_t)(dev->arena.bus >> 32));
+    wr(dev, XCE_REG_WIN_SIZE_LO(0), XCE_ARENA_PAGES * XCE_ARENA_PAGE);
+    wr(dev, XCE_REG_WIN_SIZE_HI(0), 0);
+    wr(dev, XCE_REG_WIN_BASE_LO(1), (uint32_t)dev->ring_bus);
+    wr(dev, XCE_REG_WIN_BASE_HI(1), (uint32_t)(dev->ring_bus >> 32));
+    wr(dev, XCE_REG_WIN_SIZE_LO(1), (uint32_t)dev->ring_size);
+    wr(dev, XCE_REG_WIN_SIZE_HI(1), 0);
+    uint64_t cpl_bus = dev->ring_bus + RING_CMD_BYTES;
+    wr(dev, XCE_REG_CMD_BASE_LO, (uint32_t)dev->ring_bus);
+    wr(dev, XCE_REG_CMD_BASE_HI, (uint32_t)(dev->ring_bus >> 32));
+    wr(dev, XCE_REG_CMD_SIZE_LOG2, XCE_RING_LOG2);
+    wr(dev, XCE_REG_CMD_PROD, 0);
+    wr(dev, XCE_REG_CPL_BASE_LO, (uint32_t)cpl_bus);
+    wr(dev, XCE_REG_CPL_BASE_HI, (uint32_t)(cpl_bus >> 32));
+    wr(dev, XCE_REG_CPL_SIZE_LOG2, XCE_RING_LOG2);
+    wr(dev, XCE_REG_CPL_CONS, 0);
+    wr(dev, XCE_REG_INT_COAL_COUNT, 1);
+    wr(dev, XCE_REG_INT_COAL_CYCLES, 256);
+    wr(dev, XCE_REG_INT_MASK, (1u << XCE_INT_MASK_CPL_SHIFT) | (1u << XCE_INT_MASK_ERR_SHIFT));
+    dev->prod = 0;
+    dev->cpl_cons = 0;
+    dev->cpl_phase = 1;
+    wr(dev, XCE_REG_CTRL, 1u << XCE_CTRL_ENABLE_SHIFT);
+}
+
+int xce_ring_setup(xce_dev *dev)
+{
+    dev->ring_size = RING_CMD_BYTES + RING_CPL_BYTES;
+    dev->ring_va = dev->be.dma_alloc(dev->be.ctx, dev->ring_size, &dev->ring_bus);
+    dev->arena.va = dev->be.dma_alloc(dev->be.ctx, (size_t)XCE_ARENA_PAGES * XCE_ARENA_PAGE, &dev->arena.bus);
+    if (!dev->ring_va || !dev->arena.va) {
+        xce_ring_teardown(dev);
+        return XCE_ERR_NOMEM;
+    }
+    memset(dev->arena.used, 0, sizeof dev->arena.used);
+    dev->arena_ok = 1;
+    program_engine(dev);
+    return XCE_OK;
+}
+
+void xce_ring_teardown(xce_dev *dev)
+{
+    if (dev->have_backend && dev->engine_present)
+        wr(dev, XCE_REG_CTRL, 0);
+    if (dev->arena.va) {
+        xce_wipe(dev->arena.va, (size_t)XCE_ARENA_PAGES * XCE_ARENA_PAGE);
+        dev->be.dma_free(dev->be.ctx, dev->arena.va, (size_t)XCE_ARENA_PAGES * XCE_ARENA_PAGE);
+    }
+    if (dev->ring_va)
+        dev->be.dma_free(dev->be.ctx, dev->ring_va, dev->ring_size);
+    dev->arena.va = NULL;
+    dev->ring_va = NULL;
+    dev->arena_ok = 0;
+}
+
+static void release_slot(xce_dev *dev, struct xce_slot *sl)
+{
+    xce_wipe(sl->buf, XCE_BUF_DATA);   /* key and IV */
+    xce_arena_free(&dev->arena, sl->buf);
+    sl->op = NULL;
+    sl->buf = NULL;
+    dev->inflight--;
+}
+
+int xce_ring_submit(xce_dev *dev, struct xce_op *op)
+{
+    uint32_t slot = dev->prod;
+    struct xce_slot *sl = &dev->slots[slot];
+    if (dev->inflight >= XCE_RING_N - 1 || sl->op)
+        return XCE_ERR_BUSY;
+    uint8_t *buf;
+    uint64_t bus;
+    if (xce_arena_alloc(&dev->arena, XCE_BUF_DATA + op->len, &buf, &bus) != XCE_OK)
+        return XCE_ERR_BUSY;
+
+    struct xce_session *s = op->session;
+    memset(buf, 0, XCE_BUF_DATA);
+    memcpy(buf + XCE_BUF_KEY, s->key, s->key_len);
+    memcpy(buf + XCE_BUF_IV, op->iv, 16);
+    if (op->len)
+        memcpy(buf + XCE_BUF_DATA, op->src, op->len);
+
+    sl->gen = (sl->gen + 1) & 0xffffff;
+    sl->op = op;
+    sl->buf = buf;
+    sl->bus = bus;
+    op->priv_slot = slot;
+    op->priv_gen = sl->gen;
+
+    uint32_t ctrl = (uint32_t)XCE_OPCODE_CIPHER << XCE_DESC_CTRL_OPCODE_SHIFT |
+                    (uint32_t)XCE_ALG_AES << XCE_DESC_CTRL_ALG_SHIFT |
+                    (uint32_t)s->mode << XCE_DESC_CTRL_MODE_SHIFT |
+                    (uint32_t)(s->decrypt ? 1 : 0) << XCE_DESC_CTRL_DECRYPT_SHIFT |
+                    (uint32_t)(s->key_len / 8 - 2) << XCE_DESC_CTRL_KEY_LEN_SHIFT |
+                    1u << XCE_DESC_CTRL_IRQ_SHIFT;
+    uint8_t *d = dev->ring_va + (size_t)slot * XCE_DESC_BYTES;
+    memset(d, 0, XCE_DESC_BYTES);
+    uint64_t data = bus + XCE_BUF_DATA, key = bus + XCE_BUF_KEY, iv = bus + XCE_BUF_IV;
+    put32(d + 4 * XCE_DESC_CTRL_WORD, ctrl);
+    put32(d + 4 * XCE_DESC_TAG_WORD, slot | sl->gen << 8);
+    put32(d + 4 * XCE_DESC_LEN_WORD, (uint32_t)op->len);
+    put32(d + 4 * XCE_DESC_SRC_LO_WORD, (uint32_t)data);
+    put32(d + 4 * XCE_DESC_SRC_HI_WORD, (uint32_t)(data >> 32));
+    put32(d + 4 * XCE_DESC_DST_LO_WORD, (uint32_t)data);
+    put32(d + 4 * XCE_DESC_DST_HI_WORD, (uint32_t)(data >> 32));
+    put32(d + 4 * XCE_DESC_KEY_LO_WORD, (uint32_t)key);
+    put32(d + 4 * XCE_DESC_KEY_HI_WORD, (uint32_t)(key >> 32));
+    put32(d + 4 * XCE_DESC_IV_LO_WORD, (uint32_t)iv);
+    put32(d + 4 * XCE_DESC_IV_HI_WORD, (uint32_t)(iv >> 32));
+
+    if (dev->inflight == 0)
+        dev->last_progress = dev->be.now(dev->be.ctx);
+    dev->inflight++;
+    dev->prod = (slot + 1) & (XCE_RING_N - 1);
+    return XCE_OK;
+}
+
+void xce_ring_doorbell(xce_dev *dev)
+{
+    __atomic_thread_fence(__ATOMIC_RELEASE);   /* descriptors before the doorbell */
+    wr(dev, XCE_REG_CMD_PROD, dev->prod);
+}
+
+/* Re-run everything still in flight in software and bring the engine back
+ * to a clean state. */
+int xce_ring_reset(xce_dev *dev, enum xce_fallback reason)
+{
+    for (unsigned i = 0; i < XCE_RING_N; i++) {
+        struct xce_slot *sl = &dev->slots[i];
+        if (!sl->op)
+            continue;
+        struct xce_op *op = sl->op;
+        release_slot(dev, sl);
+        xce_complete_sw(dev, op, reason);
+    }
+    wr(dev, XCE_REG_CTRL, 1u << XCE_CTRL_SOFT_RESET_SHIFT);
+    /* let in-flight bus traffic drain before the rings are reused */
+    for (int tries = 0; tries < 100 && (rd(dev, XCE_REG_STATUS) >> XCE_STATUS_BUSY_SHIFT & 1); tries++)
+        dev->be.wait(dev->be.ctx, 64);
+    wr(dev, XCE_REG_INT_STATUS, rd(dev, XCE_REG_INT_STATUS));
+    memset(dev->ring_va, 0, dev->ring_size);
+    dev->st.resets++;
+    dev->inflight = 0;
+    program_engine(dev);
+    return XCE_OK;
+}
+
+static uint64_t timeout_for(xce_dev *dev)
+{
+    /* the request at the head of the ring is the one the engine owes */
+    size_t len = 0;
+    for (unsigned i = 0; i < XCE_RING_N; i++) {
+        struct xce_slot *sl = &dev->slots[(dev->cpl_cons + i) & (XCE_RING_N - 1)];
+        if (sl->op) {
+            len = sl->op->len;
+            break;
+        }
+    }
+    return dev->be.timeout_base + dev->be.timeout_per_byte * len;
+}
+
+static void finish(xce_dev *dev, struct xce_slot *sl, uint32_t code)
+{
+    struct xce_op *op = sl->op;
+    if (code == XCE_STATUS_OK) {
+        if (op->len)
+            memcpy(op->dst, sl->buf + XCE_BUF_DATA, op->len);
+        xce_wipe(sl->buf + XCE_BUF_DATA, op->len);
+        release_slot(dev, sl);
+        op->status = XCE_OK;
+        op->path = XCE_PATH_ENGINE;
+        dev->st.hw_requests++;
+        dev->st.hw_bytes += op->len;
+        xce_done_push(dev, op);
+    } else {
+        dev->st.engine_errors++;
+        release_slot(dev, sl);
+        xce_complete_sw(dev, op, XCE_FB_ENGINE_ERROR);
+    }
+}
+
+/* Take every new completion record. Returns -1 if a record was bad. */
+static int harvest(xce_dev *dev)
+{
+    for (;;) {
+        const uint8_t *rec = dev->ring_va + RING_CMD_BYTES + (size_t)dev->cpl_cons * XCE_CPL_BYTES;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        uint32_t status = get32(rec + 4 * XCE_CPL_STATUS_WORD);
+        if ((status >> XCE_CPL_STATUS_PHASE_SHIFT & 1) != dev->cpl_phase)
+            return 0;
+        uint32_t tag = get32(rec + 4 * XCE_CPL_TAG_WORD);
+        uint32_t len = get32(rec + 4 * XCE_CPL_LEN_WORD);
+        uint32_t check = get32(rec + 4 * XCE_CPL_CHECK_WORD);
+        uint32_t slot = tag & 0xff, gen = tag >> 8;
+        uint32_t code = status >> XCE_CPL_STATUS_CODE_SHIFT & XCE_CPL_STATUS_CODE_MASK;
+        if (check != (tag ^ status ^ len ^ XCE_CPL_CHECK_SALT) || slot >= XCE_RING_N ||
+            !dev->slots[slot].op || dev->slots[slot].gen != gen ||
+            (code == XCE_STATUS_OK && len != dev->slots[slot].op->len))
+            return -1;
+        finish(dev, &dev->slots[slot], code);
+        dev->cpl_cons = (dev->cpl_cons + 1) & (XCE_RING_N - 1);
+        if (dev->cpl_cons == 0)
+            dev->cpl_phase ^= 1;
+        wr(dev, XCE_REG_CPL_CONS, dev->cpl_cons);
+        dev->last_progress = dev->be.now(dev->be.ctx);
+    }
+}
+
+void xce_ring_poll(xce_dev *dev, int wait)
+{
+    if (dev->inflight == 0)
+        return;
+    if (harvest(dev) < 0) {
+        dev->st.engine_errors++;
+        xce_ring_reset(dev, XCE_FB_ENGINE_ERROR);
+        return;
+    }
+    if (!wait || dev->done_head || dev->inflight == 0)
+        return;
+    uint64_t limit = timeout_for(dev);
+    while (dev->inflight && !dev->done_head) {
+        if (dev->be.wait(dev->be.ctx, dev->be.wait_slice)) {
+            uint32_t cause = rd(dev, XCE_REG_INT_STATUS);
+            wr(dev, XCE_REG_INT_STATUS, cause);   /* write 1 to clear */
+            if (rd(dev, XCE_REG_STATUS) >> XCE_STATUS_RING_ERROR_SHIFT & 1) {
+                dev->st.engine_errors++;
+                xce_ring_reset(dev, XCE_FB_ENGINE_ERROR);
+                return;
+            }
+        }
+        if (harvest(dev) < 0) {
+            dev->st.engine_errors++;
+            xce_ring_reset(dev, XCE_FB_ENGINE_ERROR);
+            return;
+        }
+        if (dev->inflight && dev->be.now(dev->be.ctx) - dev->last_progress > limit) {
+            dev->st.timeouts++;
+            xce_ring_reset(dev, XCE_FB_ENGINE_TIMEOUT);
+            return;
+        }
+    }
+}

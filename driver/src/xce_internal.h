@@ -1,0 +1,128 @@
+/* xce_internal.h - what the parts of libxce share: the backend table, the
+ * device and session structures. Not installed. */
+#ifndef XCE_INTERNAL_H
+#define XCE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "xce.h"
+#include "xce_regs.h"
+
+/* A backend reaches one engine: config space, BAR0, DMA memory, a clock or
+ * timer and the interrupt. Time is in backend ticks: cycles for the
+ * simulated model, nanoseconds on hardware. */
+struct xce_backend {
+    const char *name;
+    void *ctx;
+    char location[32];
+    uint32_t (*config_read)(void *ctx, unsigned off, unsigned width);
+    uint32_t (*read32)(void *ctx, uint32_t off);
+    void (*write32)(void *ctx, uint32_t off, uint32_t val);
+    void *(*dma_alloc)(void *ctx, size_t size, uint64_t *bus);   /* zeroed; NULL if none */
+    void (*dma_free)(void *ctx, void *va, size_t size);
+    int (*wait)(void *ctx, uint64_t ticks);   /* until interrupt (1) or ticks passed (0) */
+    uint64_t (*now)(void *ctx);
+    void (*close)(void *ctx);
+    uint64_t timeout_base;       /* ticks a request may take, plus ... */
+    uint64_t timeout_per_byte;   /* ... this many per payload byte */
+    uint64_t wait_slice;         /* ticks per wait while polling */
+};
+
+int xce_backend_sim_open(const char *arg, const struct xce_open_opts *o, struct xce_backend *be);
+int xce_backend_pci_open(const char *arg, const struct xce_open_opts *o, struct xce_backend *be);
+
+/* DMA bounce-buffer arena: fixed pages inside one DMA window. */
+#define XCE_ARENA_PAGE 4096u
+#define XCE_ARENA_PAGES 2048u    /* 8 MiB */
+struct xce_arena {
+    uint8_t *va;
+    uint64_t bus;
+    uint8_t used[XCE_ARENA_PAGES];  /* run length at the first page of an allocation, else 0/0xff */
+};
+int xce_arena_alloc(struct xce_arena *a, size_t size, uint8_t **va, uint64_t *bus);
+void xce_arena_free(struct xce_arena *a, uint8_t *va);
+
+#define XCE_RING_LOG2 6
+#define XCE_RING_N (1u << XCE_RING_LOG2)
+
+/* Layout of a request's bounce buffer. */
+#define XCE_BUF_KEY 0
+#define XCE_BUF_IV 32
+#define XCE_BUF_DATA 64
+
+struct xce_slot {
+    struct xce_op *op;       /* NULL when free */
+    uint8_t *buf;
+    uint64_t bus;
+    size_t buf_size;
+    uint32_t gen;
+};
+
+struct xce_dev {
+    pthread_mutex_t lock;
+    struct xce_backend be;
+    int have_backend;        /* sim or pci attached */
+    int engine_present;      /* ID block identified an xce engine */
+    int engine_ok;           /* healthy and set up (rings, windows, self-test) */
+    enum xce_fallback unusable_reason;   /* when present but not ok */
+    const char *disabled_reason;
+    int accel_enabled;       /* "crypto engine accelerator" */
+    enum xce_policy policy;
+    uint32_t crossover;
+
+    uint32_t id_version, id_build, id_clock_hz, id_serial, id_fw;
+    uint32_t cap_algos, cap_modes;
+    unsigned cores, rings, windows;
+
+    uint8_t *ring_va;        /* command ring, then completion ring */
+    uint64_t ring_bus;
+    size_t ring_size;
+    struct xce_arena arena;
+    int arena_ok;
+    uint32_t prod, cpl_cons;
+    uint32_t cpl_phase;      /* phase bit of records on the current pass */
+    struct xce_slot slots[XCE_RING_N];
+    unsigned inflight;
+    uint64_t last_progress;
+
+    struct xce_op *done_head, *done_tail;
+    unsigned done_count;
+    struct xce_stats st;
+};
+
+struct xce_session {
+    xce_dev *dev;
+    enum xce_alg alg;
+    enum xce_mode mode;
+    int decrypt;
+    uint8_t key[32];
+    size_t key_len;
+    int hw_capable;          /* the engine's capability bits cover it */
+    void *sw;                /* software path state */
+};
+
+/* software path (OpenSSL) */
+int xce_sw_session_init(struct xce_session *s);
+int xce_sw_cipher(struct xce_session *s, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
+void xce_sw_session_free(struct xce_session *s);
+
+/* engine rings (ring.c), called with dev->lock held */
+int xce_ring_setup(xce_dev *dev);
+void xce_ring_teardown(xce_dev *dev);
+int xce_ring_submit(xce_dev *dev, struct xce_op *op);      /* XCE_ERR_BUSY when full */
+void xce_ring_doorbell(xce_dev *dev);
+void xce_ring_poll(xce_dev *dev, int wait);
+int xce_ring_reset(xce_dev *dev, enum xce_fallback reason);
+
+/* completion bookkeeping (queue.c), lock held */
+void xce_done_push(xce_dev *dev, struct xce_op *op);
+void xce_complete_sw(xce_dev *dev, struct xce_op *op, enum xce_fallback reason);
+
+/* self-test (selftest.c), lock held; force_engine runs the vectors on the engine */
+int xce_selftest_run(xce_dev *dev, int on_engine, void (*report)(void *, const char *), void *arg);
+
+/* secure wipe that the compiler cannot drop */
+void xce_wipe(void *p, size_t n);
+
+#endif

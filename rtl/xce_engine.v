@@ -1,0 +1,433 @@
+`default_nettype none
+`include "xce_regs.vh"
+
+// Request engine: fetches descriptors from the command ring, checks them,
+// moves key, IV and payload through one AES core and writes a completion
+// record. One request at a time; inside a request the payload streams
+// (reads run ahead, writes are posted) so the core sets the pace.
+//
+// Per request, before any payload moves:
+//   descriptor fetch (4 beats) -> decode -> 4 window checks (1 cycle each)
+//   -> key fetch (2 beats) -> key schedule only if the key changed
+//   -> IV fetch (1 beat, not for ECB)
+// then payload, then the completion record (1 beat). A descriptor that
+// fails decode or a window check completes with an error status and no
+// payload memory is touched. A ring whose own address lies outside the
+// windows stops the engine (STATUS.RING_ERROR) until a soft reset.
+module xce_engine #(
+    parameter [2:0] CAP_AES  = 3'b111,   // 128/192/256 implemented
+    parameter [2:0] CAP_MODE = 3'b111    // ECB/CBC/CTR implemented
+) (
+    input  wire         clk,
+    input  wire         rst_n,
+    input  wire         fault_stuck,
+    // configuration from the register file
+    input  wire         enable,
+    input  wire         soft_reset,
+    input  wire [63:0]  cmd_base,
+    input  wire [3:0]   cmd_size_log2,
+    input  wire [11:0]  cmd_prod,
+    input  wire [63:0]  cpl_base,
+    input  wire [3:0]   cpl_size_log2,
+    input  wire [11:0]  cpl_cons,
+    input  wire [255:0] win_base,
+    input  wire [255:0] win_size,
+    // state for the register file
+    output wire [11:0]  cmd_cons,
+    output wire [11:0]  cpl_prod,
+    output wire         busy,
+    output wire         ring_error,
+    // per-request events
+    output wire         req_done,       // pulse when a completion is written
+    output wire         req_irq,        // ... and its descriptor asked for an interrupt
+    output wire [7:0]   req_status,     // valid with req_done
+    output wire [31:0]  req_bytes,      // valid with req_done
+    output wire         core_busy,      // the core owns this cycle
+    // host bus
+    output wire         rd_req_valid,
+    input  wire         rd_req_ready,
+    output wire [63:0]  rd_req_addr,
+    output wire [4:0]   rd_req_len,
+    input  wire         rd_rsp_valid,
+    input  wire [127:0] rd_rsp_data,
+    input  wire         rd_rsp_err,
+    output wire         wr_req_valid,
+    input  wire         wr_req_ready,
+    output wire [63:0]  wr_req_addr,
+    output wire [4:0]   wr_req_len,
+    output wire [127:0] wr_req_data,
+    input  wire         wr_rsp_valid,
+    input  wire         wr_rsp_err
+);
+
+localparam [4:0] S_IDLE      = 5'd0,
+                 S_DESC      = 5'd1,
+                 S_DECODE    = 5'd2,
+                 S_CHECK     = 5'd3,
+                 S_KEY       = 5'd4,
+                 S_KEY_EXP   = 5'd5,
+                 S_IV        = 5'd6,
+                 S_DATA      = 5'd7,
+                 S_CPL_CHECK = 5'd8,
+                 S_CPL       = 5'd9,
+                 S_CPL_WAIT  = 5'd10,
+                 S_ADVANCE   = 5'd11,
+                 S_DRAIN     = 5'd12,
+                 S_HALT      = 5'd13,
+                 S_KEY_CMP   = 5'd14;
+
+// --- little-endian 32-bit words inside a beat whose first byte is [127:120]
+function automatic [31:0] bswap32(input [31:0] w);
+    bswap32 = {w[7:0], w[15:8], w[23:16], w[31:24]};
+endfunction
+
+// --- state
+reg [4:0]   state_reg,    state_new;
+reg [511:0] desc_reg,     desc_new;
+reg [1:0]   beat_reg,     beat_new;
+reg [1:0]   check_reg,    check_new;
+reg [7:0]   status_reg,   status_new;
+reg [255:0] key_reg,      key_new;
+reg         kc_valid_reg, kc_valid_new;   // the core holds the schedule of kc_key/kc_len
+reg [255:0] kc_key_reg,   kc_key_new;
+reg [1:0]   kc_len_reg,   kc_len_new;
+reg [11:0]  cons_reg,     cons_new;
+reg [11:0]  cprod_reg,    cprod_new;
+reg         phase_reg,    phase_new;
+reg         rerr_reg,     rerr_new;       // sticky read error during the payload
+reg         core_rst_reg, core_rst_new;   // holds the AES core in reset after a soft reset
+
+function automatic [31:0] dword(input [511:0] d, input integer w);
+    dword = bswap32(d[511 - 32*w -: 32]);
+endfunction
+
+wire [31:0] d_ctrl = dword(desc_reg, `XCE_DESC_CTRL_WORD);
+wire [31:0] d_tag  = dword(desc_reg, `XCE_DESC_TAG_WORD);
+wire [31:0] d_len  = dword(desc_reg, `XCE_DESC_LEN_WORD);
+wire [63:0] d_src  = {dword(desc_reg, `XCE_DESC_SRC_HI_WORD), dword(desc_reg, `XCE_DESC_SRC_LO_WORD)};
+wire [63:0] d_dst  = {dword(desc_reg, `XCE_DESC_DST_HI_WORD), dword(desc_reg, `XCE_DESC_DST_LO_WORD)};
+wire [63:0] d_key  = {dword(desc_reg, `XCE_DESC_KEY_HI_WORD), dword(desc_reg, `XCE_DESC_KEY_LO_WORD)};
+wire [63:0] d_iv   = {dword(desc_reg, `XCE_DESC_IV_HI_WORD),  dword(desc_reg, `XCE_DESC_IV_LO_WORD)};
+wire [7:0]  d_opcode  = d_ctrl[`XCE_DESC_CTRL_OPCODE];
+wire [7:0]  d_alg     = d_ctrl[`XCE_DESC_CTRL_ALG];
+wire [3:0]  d_mode    = d_ctrl[`XCE_DESC_CTRL_MODE];
+wire        d_decrypt = d_ctrl[`XCE_DESC_CTRL_DECRYPT];
+wire [1:0]  d_keylen  = d_ctrl[`XCE_DESC_CTRL_KEY_LEN];
+wire        d_irq     = d_ctrl[`XCE_DESC_CTRL_IRQ];
+wire        d_ecb     = (d_mode == `XCE_MODE_ECB);
+wire        unused_ctrl = &{1'b0, d_ctrl[30:26], d_ctrl[23:21]};   // reserved bits
+wire        d_ctr     = (d_mode == `XCE_MODE_CTR);
+
+wire        d_supported = (d_opcode == `XCE_OPCODE_CIPHER) && (d_alg == `XCE_ALG_AES) &&
+                          (d_keylen != 2'd3) && CAP_AES[d_keylen] &&
+                          (d_mode < 4'd3) && CAP_MODE[d_mode[1:0]] &&
+                          (d_ctr || d_len[3:0] == 4'h0);
+
+// --- ring geometry
+wire        cmd_ok   = (cmd_size_log2 != 4'd0) && (cmd_size_log2 <= 4'd12);
+wire        cpl_ok   = (cpl_size_log2 != 4'd0) && (cpl_size_log2 <= 4'd12);
+wire [11:0] cmd_mask = 12'hfff >> (4'd12 - cmd_size_log2);
+wire [11:0] cpl_mask = 12'hfff >> (4'd12 - cpl_size_log2);
+wire        work     = enable && cmd_ok && cpl_ok &&
+                       ((cmd_prod & cmd_mask) != cons_reg) &&
+                       (((cprod_reg + 12'd1) & cpl_mask) != (cpl_cons & cpl_mask));
+wire [63:0] desc_addr = cmd_base + {46'h0, cons_reg, 6'h0};
+wire [63:0] cpl_addr  = cpl_base + {48'h0, cprod_reg, 4'h0};
+
+// --- shared window checker
+reg  [63:0] chk_addr;
+reg  [31:0] chk_len;
+wire        chk_ok;
+
+always @* begin
+    chk_addr = desc_addr;
+    chk_len  = 32'd64;
+    case (state_reg)
+        S_CHECK: case (check_reg)
+            2'd0: begin chk_addr = d_src; chk_len = d_len;  end
+            2'd1: begin chk_addr = d_dst; chk_len = d_len;  end
+            2'd2: begin chk_addr = d_key; chk_len = 32'd32; end
+            default: begin chk_addr = d_iv; chk_len = d_ecb ? 32'd0 : 32'd16; end
+        endcase
+        S_CPL_CHECK: begin chk_addr = cpl_addr; chk_len = 32'd16; end
+        default: ;
+    endcase
+end
+
+dma_window_check u_check (
+    .addr(chk_addr), .len(chk_len), .win_base(win_base), .win_size(win_size), .ok(chk_ok)
+);
+
+// --- reader, AES stream, writer
+reg         rd_start;
+reg  [63:0] rd_addr;
+reg  [31:0] rd_len;
+wire        rd_idle, rd_valid, rd_err;
+wire [127:0] rd_data;
+reg         rd_ready;
+
+reg         wr_start;
+reg  [63:0] wr_addr;
+reg  [31:0] wr_len;
+wire        wr_idle, wr_err, wr_in_ready;
+reg         wr_in_valid;
+reg [127:0] wr_in_data;
+
+reg         key_load;
+wire        key_ready;
+reg         cfg_start;
+wire        aes_in_ready, aes_out_valid;
+wire [127:0] aes_out;
+
+dma_reader u_reader (
+    .clk(clk), .rst_n(rst_n),
+    .start(rd_start), .start_addr(rd_addr), .start_len(rd_len), .cancel(soft_reset),
+    .idle(rd_idle), .out_valid(rd_valid), .out_ready(rd_ready), .out_data(rd_data), .out_err(rd_err),
+    .rd_req_valid(rd_req_valid), .rd_req_ready(rd_req_ready), .rd_req_addr(rd_req_addr),
+    .rd_req_len(rd_req_len), .rd_rsp_valid(rd_rsp_valid), .rd_rsp_data(rd_rsp_data),
+    .rd_rsp_err(rd_rsp_err)
+);
+
+dma_writer u_writer (
+    .clk(clk), .rst_n(rst_n),
+    .start(wr_start), .start_addr(wr_addr), .start_len(wr_len), .cancel(soft_reset),
+    .idle(wr_idle), .err(wr_err),
+    .in_valid(wr_in_valid), .in_ready(wr_in_ready), .in_data(wr_in_data),
+    .wr_req_valid(wr_req_valid), .wr_req_ready(wr_req_ready), .wr_req_addr(wr_req_addr),
+    .wr_req_len(wr_req_len), .wr_req_data(wr_req_data),
+    .wr_rsp_valid(wr_rsp_valid), .wr_rsp_err(wr_rsp_err)
+);
+
+wire in_payload = (state_reg == S_DATA);
+
+// The core has its own reset so a soft reset also clears a hung core.
+wire core_rst_n = rst_n && !core_rst_reg;
+
+aes_stream u_aes (
+    .clk(clk), .rst_n(core_rst_n), .fault_stuck(fault_stuck),
+    .cfg_start(cfg_start), .cfg_mode(d_mode[1:0]), .cfg_decrypt(d_decrypt), .cfg_iv(d_ecb ? 128'h0 : rd_data),
+    .key_load(key_load), .key(key_reg), .key_len(d_keylen), .key_ready(key_ready),
+    .in_valid(in_payload && rd_valid), .in_ready(aes_in_ready), .in_data(rd_data),
+    .out_valid(aes_out_valid), .out_ready(in_payload && wr_in_ready), .out_data(aes_out)
+);
+
+// Completion record: TAG, STATUS|PHASE, LEN, CHECK.
+wire [31:0] cpl_status_word = {phase_reg, 23'h0, status_reg};
+wire [31:0] cpl_len = (status_reg == `XCE_STATUS_OK) ? d_len : 32'h0;
+wire [31:0] cpl_check = d_tag ^ cpl_status_word ^ cpl_len ^ `XCE_CPL_CHECK_SALT;
+wire [127:0] cpl_record = {bswap32(d_tag), bswap32(cpl_status_word), bswap32(cpl_len), bswap32(cpl_check)};
+
+// Key bytes past the key length are zeroed so the cache compares only the key.
+function automatic [255:0] key_mask(input [1:0] len);
+    case (len)
+        2'd0:    key_mask = {{128{1'b1}}, 128'h0};
+        2'd1:    key_mask = {{192{1'b1}}, 64'h0};
+        default: key_mask = {256{1'b1}};
+    endcase
+endfunction
+
+always @* begin
+    state_new    = state_reg;
+    desc_new     = desc_reg;
+    beat_new     = beat_reg;
+    check_new    = check_reg;
+    status_new   = status_reg;
+    key_new      = key_reg;
+    kc_valid_new = kc_valid_reg;
+    kc_key_new   = kc_key_reg;
+    kc_len_new   = kc_len_reg;
+    cons_new     = cons_reg;
+    cprod_new    = cprod_reg;
+    phase_new    = phase_reg;
+    rerr_new     = rerr_reg;
+    core_rst_new = 1'b0;
+    rd_start = 1'b0; rd_addr = desc_addr; rd_len = 32'd64; rd_ready = 1'b0;
+    wr_start = 1'b0; wr_addr = cpl_addr;  wr_len = 32'd16;
+    wr_in_valid = 1'b0; wr_in_data = aes_out;
+    key_load = 1'b0; cfg_start = 1'b0;
+
+    case (state_reg)
+        S_IDLE: if (work) begin
+            if (chk_ok) begin
+                rd_start  = 1'b1;
+                beat_new  = 2'd0;
+                status_new = `XCE_STATUS_OK;
+                state_new = S_DESC;
+            end else begin
+                state_new = S_HALT;
+            end
+        end
+        S_DESC: begin
+            rd_ready = 1'b1;
+            if (rd_valid) begin
+                desc_new = {desc_reg[383:0], rd_data};
+                if (rd_err) status_new = `XCE_STATUS_DMA_ERROR;
+                beat_new = beat_reg + 2'd1;
+                if (beat_reg == 2'd3) state_new = S_DECODE;
+            end
+        end
+        S_DECODE: begin
+            check_new = 2'd0;
+            if (status_reg != `XCE_STATUS_OK)
+                state_new = S_CPL_CHECK;
+            else if (!d_supported) begin
+                status_new = `XCE_STATUS_BAD_DESC;
+                state_new  = S_CPL_CHECK;
+            end else
+                state_new = S_CHECK;
+        end
+        S_CHECK: begin
+            check_new = check_reg + 2'd1;
+            if (!chk_ok) begin
+                status_new = `XCE_STATUS_DMA_RANGE;
+                state_new  = S_CPL_CHECK;
+            end else if (check_reg == 2'd3) begin
+                rd_start  = 1'b1;
+                rd_addr   = d_key;
+                rd_len    = 32'd32;
+                beat_new  = 2'd0;
+                state_new = S_KEY;
+            end
+        end
+        S_KEY: begin
+            rd_ready = 1'b1;
+            if (rd_valid) begin
+                key_new  = {key_reg[127:0], rd_data};
+                if (rd_err) status_new = `XCE_STATUS_DMA_ERROR;
+                beat_new = beat_reg + 2'd1;
+                if (beat_reg == 2'd1) begin
+                    key_new   = key_new & key_mask(d_keylen);
+                    state_new = (rd_err || status_reg != `XCE_STATUS_OK) ? S_CPL_CHECK : S_KEY_CMP;
+                end
+            end
+        end
+        S_KEY_CMP: begin
+            // expand only when the key differs from the one the core holds
+            if (!kc_valid_reg || kc_len_reg != d_keylen || kc_key_reg != key_reg) begin
+                key_load     = 1'b1;
+                kc_valid_new = 1'b1;
+                kc_key_new   = key_reg;
+                kc_len_new   = d_keylen;
+            end
+            state_new = S_KEY_EXP;
+        end
+        S_KEY_EXP: if (key_ready) begin
+            if (d_ecb) begin
+                state_new = S_IV;     // no IV: passes straight through
+            end else begin
+                rd_start  = 1'b1;
+                rd_addr   = d_iv;
+                rd_len    = 32'd16;
+                state_new = S_IV;
+            end
+        end
+        S_IV: begin
+            rd_ready = 1'b1;
+            if (d_ecb || rd_valid) begin
+                if (!d_ecb && rd_err) begin
+                    status_new = `XCE_STATUS_DMA_ERROR;
+                    state_new  = S_CPL_CHECK;
+                end else if (d_len == 32'h0)
+                    state_new = S_CPL_CHECK;
+                else begin
+                    rd_start  = 1'b1;
+                    rd_addr   = d_src;
+                    rd_len    = d_len;
+                    wr_start  = 1'b1;
+                    wr_addr   = d_dst;
+                    wr_len    = d_len;
+                    rerr_new  = 1'b0;
+                    cfg_start = 1'b1;     // latches mode, direction and the IV beat
+                    state_new = S_DATA;
+                end
+            end
+        end
+        S_DATA: begin
+            rd_ready    = aes_in_ready;
+            wr_in_valid = aes_out_valid;
+            if (rd_valid && aes_in_ready && rd_err) rerr_new = 1'b1;
+            if (rd_idle && wr_idle) begin
+                if (rerr_reg || wr_err) status_new = `XCE_STATUS_DMA_ERROR;
+                state_new = S_CPL_CHECK;
+            end
+        end
+        S_CPL_CHECK: begin
+            if (chk_ok) begin
+                wr_start  = 1'b1;
+                state_new = S_CPL;
+            end else
+                state_new = S_HALT;
+        end
+        S_CPL: begin
+            wr_in_valid = 1'b1;
+            wr_in_data  = cpl_record;
+            if (wr_in_ready) state_new = S_CPL_WAIT;
+        end
+        S_CPL_WAIT: if (wr_idle) state_new = S_ADVANCE;
+        S_ADVANCE: begin
+            cons_new  = (cons_reg + 12'd1) & cmd_mask;
+            cprod_new = (cprod_reg + 12'd1) & cpl_mask;
+            if (cprod_new == 12'd0) phase_new = !phase_reg;
+            state_new = S_IDLE;
+        end
+        S_DRAIN: if (rd_idle && wr_idle) state_new = S_IDLE;
+        default: ;   // S_HALT: only a soft reset leaves it
+    endcase
+
+    if (soft_reset) begin
+        state_new    = S_DRAIN;
+        cons_new     = 12'd0;
+        cprod_new    = 12'd0;
+        phase_new    = 1'b1;
+        kc_valid_new = 1'b0;
+        core_rst_new = 1'b1;
+    end
+end
+
+always @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+        state_reg    <= S_IDLE;
+        desc_reg     <= 512'h0;
+        beat_reg     <= 2'd0;
+        check_reg    <= 2'd0;
+        status_reg   <= 8'h0;
+        key_reg      <= 256'h0;
+        kc_valid_reg <= 1'b0;
+        kc_key_reg   <= 256'h0;
+        kc_len_reg   <= 2'd0;
+        cons_reg     <= 12'd0;
+        cprod_reg    <= 12'd0;
+        phase_reg    <= 1'b1;
+        rerr_reg     <= 1'b0;
+        core_rst_reg <= 1'b0;
+    end else begin
+        state_reg    <= state_new;
+        desc_reg     <= desc_new;
+        beat_reg     <= beat_new;
+        check_reg    <= check_new;
+        status_reg   <= status_new;
+        key_reg      <= key_new;
+        kc_valid_reg <= kc_valid_new;
+        kc_key_reg   <= kc_key_new;
+        kc_len_reg   <= kc_len_new;
+        cons_reg     <= cons_new;
+        cprod_reg    <= cprod_new;
+        phase_reg    <= phase_new;
+        rerr_reg     <= rerr_new;
+        core_rst_reg <= core_rst_new;
+    end
+end
+
+assign cmd_cons   = cons_reg;
+assign cpl_prod   = cprod_reg;
+assign busy       = (state_reg != S_IDLE) && (state_reg != S_HALT);
+assign ring_error = (state_reg == S_HALT);
+assign req_done   = (state_reg == S_ADVANCE);
+assign req_irq    = req_done && d_irq;
+assign req_status = status_reg;
+assign req_bytes  = cpl_len;
+assign core_busy  = (state_reg == S_KEY_EXP) || (state_reg == S_DATA);
+
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,180 @@
+`default_nettype none
+`include "xce_regs.vh"
+
+// Top of the xce engine: BAR0 register block, request engine with its AES
+// core, interrupt coalescing and the per-core counters.
+//
+// Host bus (driven by the PCIe/AXI bridge on a board, by the C++ harness
+// in simulation): 128-bit beats, first byte in [127:120], byte length
+// 1..16 per request, any alignment. Reads return in order, one response per
+// request; writes are posted and acknowledged in order on wr_rsp.
+module xce_top #(
+    parameter [31:0] CLOCK_HZ = 32'd100000000,
+    parameter [31:0] BUILD_ID = 32'h26112301,
+    parameter [31:0] SERIAL   = 32'h01496536,
+    parameter [2:0]  CAP_AES  = 3'b111,
+    parameter [2:0]  CAP_MODE = 3'b111
+) (
+    input  wire         clk,
+    input  wire         rst_n,
+    // BAR0
+    input  wire [11:0]  mmio_addr,
+    input  wire         mmio_wr,
+    input  wire [31:0]  mmio_wdata,
+    output wire [31:0]  mmio_rdata,
+    output wire         irq,
+    // host bus
+    output wire         rd_req_valid,
+    input  wire         rd_req_ready,
+    output wire [63:0]  rd_req_addr,
+    output wire [4:0]   rd_req_len,
+    input  wire         rd_rsp_valid,
+    input  wire [127:0] rd_rsp_data,
+    input  wire         rd_rsp_err,
+    output wire         wr_req_valid,
+    input  wire         wr_req_ready,
+    output wire [63:0]  wr_req_addr,
+    output wire [4:0]   wr_req_len,
+    output wire [127:0] wr_req_data,
+    input  wire         wr_rsp_valid,
+    input  wire         wr_rsp_err,
+    // test hook: freezes the AES core until the next soft reset
+    input  wire         fault_stuck
+);
+
+localparam integer CORES = 1;
+
+// --- registers
+wire        ctrl_enable, ctrl_soft_reset;
+wire        int_status_cpl, int_status_err, int_mask_cpl, int_mask_err;
+wire [31:0] coal_count, coal_cycles;
+wire [31:0] cmd_base_lo, cmd_base_hi, cmd_size_log2, cmd_prod;
+wire [31:0] cpl_base_lo, cpl_base_hi, cpl_size_log2, cpl_cons;
+wire [127:0] win_base_lo, win_base_hi, win_size_lo, win_size_hi;
+wire        cmd_prod_wr_unused;
+
+wire [11:0] cmd_cons, cpl_prod;
+wire        eng_busy, ring_error, req_done, req_irq, core_busy;
+wire [7:0]  req_status;
+wire [31:0] req_bytes;
+wire        cpl_set;
+
+reg  [63:0] cycle_reg;
+reg  [31:0] reqs_reg;
+reg  [63:0] bytes_reg;
+reg  [63:0] busy_reg;
+reg  [31:0] errors_reg;
+reg  [7:0]  last_err_reg;
+reg         ring_err_seen_reg;
+
+wire req_failed = req_done && (req_status != `XCE_STATUS_OK);
+wire err_set    = req_failed || (ring_error && !ring_err_seen_reg);
+
+// Counter blocks exist for MAX_CORES in the map; unbuilt cores read 0.
+wire [127:0] core_reqs   = {96'h0, reqs_reg};
+wire [127:0] core_b_lo   = {96'h0, bytes_reg[31:0]};
+wire [127:0] core_b_hi   = {96'h0, bytes_reg[63:32]};
+wire [127:0] core_busy_lo = {96'h0, busy_reg[31:0]};
+wire [127:0] core_busy_hi = {96'h0, busy_reg[63:32]};
+wire [127:0] core_errs   = {96'h0, errors_reg};
+
+xce_regfile u_regs (
+    .clk(clk), .rst_n(rst_n),
+    .addr(mmio_addr), .wr_en(mmio_wr), .wr_data(mmio_wdata), .rd_data(mmio_rdata),
+    .id_magic_i(`XCE_MAGIC),
+    .id_version_minor_i(16'(`XCE_VERSION_MINOR)), .id_version_major_i(16'(`XCE_VERSION_MAJOR)),
+    .id_build_i(BUILD_ID), .id_clock_hz_i(CLOCK_HZ),
+    .id_cap_algos_aes128_i(CAP_AES[0]), .id_cap_algos_aes192_i(CAP_AES[1]),
+    .id_cap_algos_aes256_i(CAP_AES[2]),
+    .id_cap_algos_des_i(1'b0), .id_cap_algos_tdes_i(1'b0), .id_cap_algos_md5_i(1'b0),
+    .id_cap_algos_sha1_i(1'b0), .id_cap_algos_sha224_i(1'b0), .id_cap_algos_sha256_i(1'b0),
+    .id_cap_algos_sha384_i(1'b0), .id_cap_algos_sha512_i(1'b0), .id_cap_algos_hmac_i(1'b0),
+    .id_cap_algos_pka_i(1'b0),
+    .id_cap_modes_ecb_i(CAP_MODE[0]), .id_cap_modes_cbc_i(CAP_MODE[1]), .id_cap_modes_ctr_i(CAP_MODE[2]),
+    .id_topology_cores_i(8'(CORES)), .id_topology_rings_i(8'd1),
+    .id_topology_windows_i(8'(`XCE_MAX_WINDOWS)),
+    .id_pka_max_bits_i(32'h0), .id_serial_i(SERIAL), .id_fw_version_i(32'h0),
+    .ctrl_enable_q(ctrl_enable), .ctrl_soft_reset_q(ctrl_soft_reset),
+    .status_busy_i(eng_busy), .status_error_i(last_err_reg != 8'h0), .status_ring_error_i(ring_error),
+    .error_info_i({24'h0, last_err_reg}),
+    .cycle_lo_i(cycle_reg[31:0]), .cycle_hi_i(cycle_reg[63:32]),
+    .int_status_cpl_q(int_status_cpl), .int_status_cpl_set(cpl_set),
+    .int_status_err_q(int_status_err), .int_status_err_set(err_set),
+    .int_mask_cpl_q(int_mask_cpl), .int_mask_err_q(int_mask_err),
+    .int_coal_count_q(coal_count), .int_coal_cycles_q(coal_cycles),
+    .cmd_base_lo_q(cmd_base_lo), .cmd_base_hi_q(cmd_base_hi), .cmd_size_log2_q(cmd_size_log2),
+    .cmd_prod_q(cmd_prod), .cmd_prod_wr(cmd_prod_wr_unused), .cmd_cons_i({20'h0, cmd_cons}),
+    .cpl_base_lo_q(cpl_base_lo), .cpl_base_hi_q(cpl_base_hi), .cpl_size_log2_q(cpl_size_log2),
+    .cpl_prod_i({20'h0, cpl_prod}), .cpl_cons_q(cpl_cons),
+    .win_base_lo_q(win_base_lo), .win_base_hi_q(win_base_hi),
+    .win_size_lo_q(win_size_lo), .win_size_hi_q(win_size_hi),
+    .core_reqs_i(core_reqs), .core_bytes_lo_i(core_b_lo), .core_bytes_hi_i(core_b_hi),
+    .core_busy_lo_i(core_busy_lo), .core_busy_hi_i(core_busy_hi), .core_errors_i(core_errs)
+);
+
+// 64-bit window bases and sizes from their LO/HI register pairs
+reg [255:0] win_base, win_size;
+integer n;
+always @* begin
+    for (n = 0; n < 4; n = n + 1) begin
+        win_base[n*64 +: 64] = {win_base_hi[n*32 +: 32], win_base_lo[n*32 +: 32]};
+        win_size[n*64 +: 64] = {win_size_hi[n*32 +: 32], win_size_lo[n*32 +: 32]};
+    end
+end
+
+wire [4:0] unused_ring_hi = {cmd_size_log2[31], cpl_size_log2[31], cmd_prod[31], cpl_cons[31], 1'b0};
+wire unused_regs = &{1'b0, unused_ring_hi, cmd_size_log2[30:4], cpl_size_log2[30:4],
+                     cmd_prod[30:12], cpl_cons[30:12], cmd_prod_wr_unused};
+
+xce_engine #(.CAP_AES(CAP_AES), .CAP_MODE(CAP_MODE)) u_engine (
+    .clk(clk), .rst_n(rst_n), .fault_stuck(fault_stuck),
+    .enable(ctrl_enable), .soft_reset(ctrl_soft_reset),
+    .cmd_base({cmd_base_hi, cmd_base_lo}), .cmd_size_log2(cmd_size_log2[3:0]), .cmd_prod(cmd_prod[11:0]),
+    .cpl_base({cpl_base_hi, cpl_base_lo}), .cpl_size_log2(cpl_size_log2[3:0]), .cpl_cons(cpl_cons[11:0]),
+    .win_base(win_base), .win_size(win_size),
+    .cmd_cons(cmd_cons), .cpl_prod(cpl_prod), .busy(eng_busy), .ring_error(ring_error),
+    .req_done(req_done), .req_irq(req_irq), .req_status(req_status), .req_bytes(req_bytes),
+    .core_busy(core_busy),
+    .rd_req_valid(rd_req_valid), .rd_req_ready(rd_req_ready), .rd_req_addr(rd_req_addr),
+    .rd_req_len(rd_req_len), .rd_rsp_valid(rd_rsp_valid), .rd_rsp_data(rd_rsp_data),
+    .rd_rsp_err(rd_rsp_err),
+    .wr_req_valid(wr_req_valid), .wr_req_ready(wr_req_ready), .wr_req_addr(wr_req_addr),
+    .wr_req_len(wr_req_len), .wr_req_data(wr_req_data),
+    .wr_rsp_valid(wr_rsp_valid), .wr_rsp_err(wr_rsp_err)
+);
+
+irq_ctrl u_irq (
+    .clk(clk), .rst_n(rst_n), .cpl_event(req_irq),
+    .coal_count(coal_count), .coal_cycles(coal_cycles), .cpl_set(cpl_set)
+);
+
+assign irq = (int_status_cpl && int_mask_cpl) || (int_status_err && int_mask_err);
+
+// --- counters: kept across soft resets, cleared only by power-on reset
+always @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+        cycle_reg         <= 64'h0;
+        reqs_reg          <= 32'h0;
+        bytes_reg         <= 64'h0;
+        busy_reg          <= 64'h0;
+        errors_reg        <= 32'h0;
+        last_err_reg      <= 8'h0;
+        ring_err_seen_reg <= 1'b0;
+    end else begin
+        cycle_reg <= cycle_reg + 64'h1;
+        if (req_done) begin
+            reqs_reg     <= reqs_reg + 32'h1;
+            bytes_reg    <= bytes_reg + {32'h0, req_bytes};
+            last_err_reg <= req_status;
+        end
+        if (req_failed)
+            errors_reg <= errors_reg + 32'h1;
+        if (core_busy)
+            busy_reg <= busy_reg + 64'h1;
+        ring_err_seen_reg <= ring_error;
+    end
+end
+
+endmodule
+
+`default_nettype wire

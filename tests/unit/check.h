@@ -1,0 +1,22 @@
+/* check.h - the assertions of the C tests. Each check prints a TAP line
+ * ("ok N - what" / "not ok N - what"); tests/run.sh adds them up. A test
+ * program exits non-zero when any check failed. */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int check_(int ok, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define CHECK(cond, ...) check_(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+/* Summary line and exit status for main(). */
+int check_done(void);
+
+/* Deterministic random bytes (xorshift), seeded from $XCE_TEST_SEED or a
+ * fixed value; the seed is printed so a failure can be replayed. */
+void check_seed(void);
+void check_random(void *buf, size_t n);
+uint32_t check_rand32(void);
+
+#endif
