@@ -44,7 +44,9 @@ LIBXCE     := $(BUILD)/lib/libxce.a
 XCE_SRC := $(wildcard sw/xce/*.c)
 XCE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCE_SRC))
 
-TEST_C    := $(filter-out tests/unit/check.c,$(wildcard tests/unit/*.c))
+TEST_HELPERS := tests/unit/check.c tests/unit/aes_ref.c
+TEST_C    := $(filter-out $(TEST_HELPERS),$(wildcard tests/unit/*.c))
+TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPERS))
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_C))
 
 .PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb asan-tests
@@ -109,10 +111,10 @@ $(BUILD)/bin/xce: $(XCE_OBJ) $(LIBXCE)
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(XCE_OBJ) $(LIBXCE) $(LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/check.o $(LIBXCE)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIBXCE)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/check.o $(LIBXCE) $(LIBS)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIBXCE) $(LIBS)
 
 tests-bin: $(BUILD)/bin/xce $(TEST_BINS)
 

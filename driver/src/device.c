@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xce_internal.h"
+#include "xce_testing.h"
 
 void xce_wipe(void *p, size_t n)
 {
@@ -225,6 +226,11 @@ int xce_self_test(xce_dev *dev, void (*report)(void *, const char *), void *arg)
     }
     pthread_mutex_unlock(&dev->lock);
     return r;
+}
+
+void *xce_testing_sim(xce_dev *dev)
+{
+    return dev && dev->have_backend && strcmp(dev->be.name, "sim") == 0 ? dev->be.ctx : NULL;
 }
 
 int xce_reset(xce_dev *dev)

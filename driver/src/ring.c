@@ -159,18 +159,11 @@ void xce_ring_doorbell(xce_dev *dev)
     wr(dev, XCE_REG_CMD_PROD, dev->prod);
 }
 
-/* Re-run everything still in flight in software and bring the engine back
- * to a clean state. */
+/* Bring the engine back to a clean state, then re-run everything that was
+ * in flight in software. The reset comes first so the engine can no longer
+ * write into bounce buffers that are about to be freed. */
 int xce_ring_reset(xce_dev *dev, enum xce_fallback reason)
 {
-    for (unsigned i = 0; i < XCE_RING_N; i++) {
-        struct xce_slot *sl = &dev->slots[i];
-        if (!sl->op)
-            continue;
-        struct xce_op *op = sl->op;
-        release_slot(dev, sl);
-        xce_complete_sw(dev, op, reason);
-    }
     wr(dev, XCE_REG_CTRL, 1u << XCE_CTRL_SOFT_RESET_SHIFT);
     /* let in-flight bus traffic drain before the rings are reused */
     for (int tries = 0; tries < 100 && (rd(dev, XCE_REG_STATUS) >> XCE_STATUS_BUSY_SHIFT & 1); tries++)
@@ -178,7 +171,15 @@ int xce_ring_reset(xce_dev *dev, enum xce_fallback reason)
     wr(dev, XCE_REG_INT_STATUS, rd(dev, XCE_REG_INT_STATUS));
     memset(dev->ring_va, 0, dev->ring_size);
     dev->st.resets++;
-    dev->inflight = 0;
+    for (unsigned i = 0; i < XCE_RING_N; i++) {
+        /* oldest first: the ring head is the next completion expected */
+        struct xce_slot *sl = &dev->slots[(dev->cpl_cons + i) & (XCE_RING_N - 1)];
+        if (!sl->op)
+            continue;
+        struct xce_op *op = sl->op;
+        release_slot(dev, sl);
+        xce_complete_sw(dev, op, reason);
+    }
     program_engine(dev);
     return XCE_OK;
 }
@@ -197,27 +198,23 @@ static uint64_t timeout_for(xce_dev *dev)
     return dev->be.timeout_base + dev->be.timeout_per_byte * len;
 }
 
-static void finish(xce_dev *dev, struct xce_slot *sl, uint32_t code)
+static void finish(xce_dev *dev, struct xce_slot *sl)
 {
     struct xce_op *op = sl->op;
-    if (code == XCE_STATUS_OK) {
-        if (op->len)
-            memcpy(op->dst, sl->buf + XCE_BUF_DATA, op->len);
-        xce_wipe(sl->buf + XCE_BUF_DATA, op->len);
-        release_slot(dev, sl);
-        op->status = XCE_OK;
-        op->path = XCE_PATH_ENGINE;
-        dev->st.hw_requests++;
-        dev->st.hw_bytes += op->len;
-        xce_done_push(dev, op);
-    } else {
-        dev->st.engine_errors++;
-        release_slot(dev, sl);
-        xce_complete_sw(dev, op, XCE_FB_ENGINE_ERROR);
-    }
+    if (op->len)
+        memcpy(op->dst, sl->buf + XCE_BUF_DATA, op->len);
+    xce_wipe(sl->buf + XCE_BUF_DATA, op->len);
+    release_slot(dev, sl);
+    op->status = XCE_OK;
+    op->path = XCE_PATH_ENGINE;
+    dev->st.hw_requests++;
+    dev->st.hw_bytes += op->len;
+    xce_done_push(dev, op);
 }
 
-/* Take every new completion record. Returns -1 if a record was bad. */
+/* Take every new completion record. Returns -1 if a record was bad or
+ * reported an error: the engine's state is then suspect, and the caller
+ * resets it, which re-runs that request and all after it in software. */
 static int harvest(xce_dev *dev)
 {
     for (;;) {
@@ -233,9 +230,9 @@ static int harvest(xce_dev *dev)
         uint32_t code = status >> XCE_CPL_STATUS_CODE_SHIFT & XCE_CPL_STATUS_CODE_MASK;
         if (check != (tag ^ status ^ len ^ XCE_CPL_CHECK_SALT) || slot >= XCE_RING_N ||
             !dev->slots[slot].op || dev->slots[slot].gen != gen ||
-            (code == XCE_STATUS_OK && len != dev->slots[slot].op->len))
+            code != XCE_STATUS_OK || len != dev->slots[slot].op->len)
             return -1;
-        finish(dev, &dev->slots[slot], code);
+        finish(dev, &dev->slots[slot]);
         dev->cpl_cons = (dev->cpl_cons + 1) & (XCE_RING_N - 1);
         if (dev->cpl_cons == 0)
             dev->cpl_phase ^= 1;
