@@ -85,6 +85,17 @@ $(RTL_LIB): $(RTL_SRC) $(GEN)/xce_regfile.v $(GEN)/xce_regs.vh
 	    -Mdir $(RTL_OBJ) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_SRC) $(GEN)/xce_regfile.v >$(RTL_OBJ).log 2>&1 \
 	    || { cat $(RTL_OBJ).log; exit 1; }
 
+# A reduced build, as a small FPGA would carry (AES-128 only, ECB and CBC):
+# the same driver must discover that from the ID block and fall back.
+RTL_RED_OBJ := build/obj_rtl_reduced
+RTL_RED_LIB := $(RTL_RED_OBJ)/Vxce_top__ALL.a
+$(RTL_RED_LIB): $(RTL_SRC) $(GEN)/xce_regfile.v $(GEN)/xce_regs.vh
+	@echo "  VERILATE xce_top (reduced: AES-128, ECB/CBC)"
+	$(Q)$(VERILATOR) --cc --build -j 2 -O3 --trace -Wall -I$(GEN) -Irtl --top-module xce_top \
+	    -GCAP_AES=1 -GCAP_MODE=3 \
+	    -Mdir $(RTL_RED_OBJ) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_SRC) $(GEN)/xce_regfile.v >$(RTL_RED_OBJ).log 2>&1 \
+	    || { cat $(RTL_RED_OBJ).log; exit 1; }
+
 # --- sim library, driver, programs -------------------------------------------
 $(BUILD)/obj/sim/xce_sim.o: sim/xce_sim.cpp sim/xce_sim.h $(RTL_LIB) $(GEN)/xce_regs.h
 	@mkdir -p $(dir $@)
@@ -105,6 +116,22 @@ $(LIBXCE): $(DRIVER_OBJ) $(SIM_OBJ) $(RTL_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcsT $@ $(DRIVER_OBJ) $(SIM_OBJ) $(RTL_LIB)
+
+$(BUILD)/obj/sim_reduced/xce_sim.o: sim/xce_sim.cpp sim/xce_sim.h $(RTL_RED_LIB) $(GEN)/xce_regs.h
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $< (reduced)"
+	$(Q)$(CXX) $(CXXFLAGS) -I$(RTL_RED_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(GEN) -Isim -c $< -o $@
+
+LIBXCE_RED := $(BUILD)/lib/libxce_reduced.a
+$(LIBXCE_RED): $(DRIVER_OBJ) $(BUILD)/obj/sim_reduced/xce_sim.o $(filter-out %/xce_sim.o,$(SIM_OBJ)) $(RTL_RED_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcsT $@ $^
+
+$(BUILD)/tests/test_reduced_engine: $(BUILD)/obj/tests/unit/test_reduced_engine.o $(TEST_HELPER_OBJ) $(LIBXCE_RED)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIBXCE_RED) $(LIBS)
 
 $(BUILD)/bin/xce: $(XCE_OBJ) $(LIBXCE)
 	@mkdir -p $(dir $@)

@@ -12,8 +12,9 @@ module xce_top #(
     parameter [31:0] CLOCK_HZ = 32'd100000000,
     parameter [31:0] BUILD_ID = 32'h26112301,
     parameter [31:0] SERIAL   = 32'h01496536,
-    parameter [2:0]  CAP_AES  = 3'b111,
-    parameter [2:0]  CAP_MODE = 3'b111
+    // capability bits: which key sizes (128/192/256) and modes (ECB/CBC/CTR) are built
+    parameter [31:0] CAP_AES  = 32'd7,
+    parameter [31:0] CAP_MODE = 32'd7
 ) (
     input  wire         clk,
     input  wire         rst_n,
@@ -126,7 +127,7 @@ wire [4:0] unused_ring_hi = {cmd_size_log2[31], cpl_size_log2[31], cmd_prod[31],
 wire unused_regs = &{1'b0, unused_ring_hi, cmd_size_log2[30:4], cpl_size_log2[30:4],
                      cmd_prod[30:12], cpl_cons[30:12], cmd_prod_wr_unused};
 
-xce_engine #(.CAP_AES(CAP_AES), .CAP_MODE(CAP_MODE)) u_engine (
+xce_engine #(.CAP_AES(CAP_AES[2:0]), .CAP_MODE(CAP_MODE[2:0])) u_engine (
     .clk(clk), .rst_n(rst_n), .fault_stuck(fault_stuck),
     .enable(ctrl_enable), .soft_reset(ctrl_soft_reset),
     .cmd_base({cmd_base_hi, cmd_base_lo}), .cmd_size_log2(cmd_size_log2[3:0]), .cmd_prod(cmd_prod[11:0]),

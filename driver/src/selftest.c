@@ -74,18 +74,28 @@ static int run_kat(xce_dev *dev, const struct kat *k, int decrypt, int on_engine
     return ok;
 }
 
+static int engine_has(const xce_dev *dev, const struct kat *k)
+{
+    size_t klen = strlen(k->key) / 2;
+    uint32_t key_cap = klen == 16 ? XCE_CAP_AES128 : klen == 24 ? XCE_CAP_AES192 : XCE_CAP_AES256;
+    return (dev->cap_algos & key_cap) && (dev->cap_modes & (1u << k->mode));
+}
+
 int xce_selftest_run(xce_dev *dev, int on_engine, void (*report)(void *, const char *), void *arg)
 {
     int all = 1;
     dev->st.selftests++;
     for (size_t i = 0; i < sizeof kats / sizeof kats[0]; i++) {
+        /* the engine is tested on what its capability bits claim, no more */
+        int skip = on_engine && !engine_has(dev, &kats[i]);
         for (int decrypt = 0; decrypt < 2; decrypt++) {
-            int ok = run_kat(dev, &kats[i], decrypt, on_engine);
+            int ok = skip || run_kat(dev, &kats[i], decrypt, on_engine);
             all &= ok;
             if (report) {
                 char line[128];
                 snprintf(line, sizeof line, "%-8s %-32s %-7s %s", on_engine ? "engine" : "software",
-                         kats[i].name, decrypt ? "decrypt" : "encrypt", ok ? "passed" : "FAILED");
+                         kats[i].name, decrypt ? "decrypt" : "encrypt",
+                         skip ? "not in engine" : ok ? "passed" : "FAILED");
                 report(arg, line);
             }
         }
