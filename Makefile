@@ -133,6 +133,11 @@ $(BUILD)/tests/test_reduced_engine: $(BUILD)/obj/tests/unit/test_reduced_engine.
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIBXCE_RED) $(LIBS)
 
+$(BUILD)/bin/xce-bench: $(BUILD)/obj/bench/xce_bench.o $(LIBXCE)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIBXCE) $(LIBS)
+
 $(BUILD)/bin/xce: $(XCE_OBJ) $(LIBXCE)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
@@ -157,8 +162,10 @@ test: all
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 tests-bin
 	$(Q)tests/run.sh
 
-bench: all
-	$(Q)tools/bench.sh $(BUILD)/bin/xce $(if $(QUICK),quick,full)
+bench: all $(BUILD)/bin/xce-bench
+	@mkdir -p build/bench
+	$(Q)$(BUILD)/bin/xce-bench $(if $(QUICK),--quick) --json build/bench/results.json
+	@echo "  results in build/bench/results.json"
 
 clean:
 	rm -rf build

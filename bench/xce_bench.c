@@ -1,0 +1,276 @@
+/* xce_bench.c - the performance figures of the AES engine path.
+ *
+ * Hardware figures are clock cycles counted by the model, which do not
+ * wander with machine load; software figures are ratios to raw OpenSSL EVP
+ * measured in the same run, interleaved, because absolute times here do.
+ *
+ *   xce-bench [--quick] [--json FILE]
+ *
+ * Rows (measure names are stable, see DESIGN.md "make bench"):
+ *   aes-N.cycles_per_block        steady state, (cycles(2n) - cycles(n)) / n blocks
+ *   aes-N.1500B.cycles            one 1500-byte CTR request, doorbell to completion
+ *   aes-N.1500B.overhead          that against core-only cycles (ceil(1500/16) * (Nr+1))
+ *   aes-N.1500B.newkey.overhead   the same when the key changes (key schedule included)
+ *   sim.cycles_per_second         simulator speed
+ *   engine.aes-128-cbc.SIZE.mbps  projected at the engine's clock
+ *   sw.aes-*.16k.ratio            software path / raw EVP throughput at 16 KiB
+ */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xce.h"
+
+struct row {
+    char measure[64];
+    double value;
+    const char *unit;
+    double reference;   /* NaN-free: has_ref says whether set */
+    int has_ref;
+    char note[160];
+};
+
+static struct row rows[64];
+static unsigned nrows;
+
+static void add(const char *measure, double value, const char *unit, int has_ref, double ref, const char *note)
+{
+    if (nrows >= sizeof rows / sizeof rows[0])
+        return;
+    struct row *r = &rows[nrows++];
+    snprintf(r->measure, sizeof r->measure, "%s", measure);
+    r->value = value;
+    r->unit = unit;
+    r->has_ref = has_ref;
+    r->reference = ref;
+    snprintf(r->note, sizeof r->note, "%s", note);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t cycles(xce_dev *dev)
+{
+    struct xce_stats st;
+    return xce_get_stats(dev, &st) == XCE_OK ? st.cycles : 0;
+}
+
+static int die(const char *what, int r)
+{
+    fprintf(stderr, "xce-bench: %s: %s\n", what, xce_strerror(r));
+    exit(1);
+}
+
+static xce_session *session(xce_dev *dev, enum xce_mode mode, size_t klen, const uint8_t *key)
+{
+    struct xce_cipher_params p = { XCE_ALG_AES, mode, key, klen, 0 };
+    xce_session *s;
+    int r = xce_session_create(dev, &p, &s);
+    if (r != XCE_OK)
+        die("session", r);
+    return s;
+}
+
+/* Engine cycles for one synchronous request of len bytes. */
+static uint64_t request_cycles(xce_dev *dev, xce_session *s, uint8_t *buf, size_t len)
+{
+    uint8_t iv[16] = { 0 };
+    uint64_t c0 = cycles(dev);
+    int r = xce_cipher(s, iv, buf, buf, len);
+    if (r != XCE_OK)
+        die("engine request", r);
+    return cycles(dev) - c0;
+}
+
+static void engine_cycles(xce_dev *dev, uint8_t *buf)
+{
+    static const size_t klens[] = { 16, 24, 32 };
+    for (int k = 0; k < 3; k++) {
+        size_t klen = klens[k];
+        unsigned nr = (unsigned)klen / 4 + 6;
+        uint8_t key[32], key2[32];
+        memset(key, 0x11 * (k + 1), sizeof key);
+        memset(key2, 0x5a, sizeof key2);
+        xce_session *s = session(dev, XCE_MODE_ECB, klen, key);
+        request_cycles(dev, s, buf, 16);   /* key schedule out of the way */
+        uint64_t c1 = request_cycles(dev, s, buf, 4096 * 16);
+        uint64_t c2 = request_cycles(dev, s, buf, 8192 * 16);
+        double cpb = (double)(c2 - c1) / 4096.0;
+        char m[64], note[160];
+        snprintf(m, sizeof m, "aes-%zu.cycles_per_block", klen * 8);
+        snprintf(note, sizeof note, "steady state, target <= %u (one round per clock)", nr + 1);
+        add(m, cpb, "cycles", 1, nr + 1, note);
+        xce_session_destroy(s);
+
+        /* 1500 bytes (CTR: any length), key already in the engine */
+        s = session(dev, XCE_MODE_CTR, klen, key);
+        request_cycles(dev, s, buf, 1500);
+        uint64_t req = request_cycles(dev, s, buf, 1500);
+        uint64_t core = ((1500 + 15) / 16) * (uint64_t)(nr + 1);
+        snprintf(m, sizeof m, "aes-%zu.1500B.cycles", klen * 8);
+        snprintf(note, sizeof note, "doorbell to completion incl. descriptor, key, IV and payload DMA");
+        add(m, (double)req, "cycles", 1, (double)core, note);
+        snprintf(m, sizeof m, "aes-%zu.1500B.overhead", klen * 8);
+        snprintf(note, sizeof note, "%llu cycles vs %llu core-only; target <= 15%%",
+                 (unsigned long long)req, (unsigned long long)core);
+        add(m, 100.0 * ((double)req / (double)core - 1.0), "percent", 1, 15, note);
+        xce_session_destroy(s);
+
+        /* alternate two keys: every request pays the key schedule */
+        xce_session *a = session(dev, XCE_MODE_CTR, klen, key), *b = session(dev, XCE_MODE_CTR, klen, key2);
+        request_cycles(dev, a, buf, 1500);
+        uint64_t nk = request_cycles(dev, b, buf, 1500);
+        snprintf(m, sizeof m, "aes-%zu.1500B.newkey.overhead", klen * 8);
+        snprintf(note, sizeof note, "%llu cycles with a key change (schedule %u cycles)",
+                 (unsigned long long)nk, 4 * (nr + 1));
+        add(m, 100.0 * ((double)nk / (double)core - 1.0), "percent", 0, 0, note);
+        xce_session_destroy(a);
+        xce_session_destroy(b);
+    }
+}
+
+static void sim_speed(xce_dev *dev, uint8_t *buf, int quick)
+{
+    uint8_t key[16] = { 1 };
+    xce_session *s = session(dev, XCE_MODE_CBC, 16, key);
+    uint64_t total = 0;
+    double t0 = now_s();
+    int reps = quick ? 4 : 16;
+    for (int i = 0; i < reps; i++)
+        total += request_cycles(dev, s, buf, 64 * 1024);
+    double dt = now_s() - t0;
+    add("sim.cycles_per_second", (double)total / dt, "cycles/s", 0, 0,
+        "Verilator model, single thread, wall time of 64 KiB CBC requests");
+    xce_session_destroy(s);
+}
+
+static void engine_projection(xce_dev *dev, uint8_t *buf)
+{
+    struct xce_info info;
+    if (xce_get_info(dev, &info) != XCE_OK || !info.clock_hz)
+        return;
+    uint8_t key[16] = { 2 };
+    xce_session *s = session(dev, XCE_MODE_CBC, 16, key);
+    static const size_t sizes[] = { 64, 256, 1024, 16384 };
+    for (int i = 0; i < 4; i++) {
+        uint64_t c = request_cycles(dev, s, buf, sizes[i]);
+        char m[64], note[160];
+        snprintf(m, sizeof m, "engine.aes-128-cbc.%zu.mbps", sizes[i]);
+        snprintf(note, sizeof note, "%llu cycles per request at %u MHz (one core, one request in flight)",
+                 (unsigned long long)c, info.clock_hz / 1000000);
+        add(m, (double)sizes[i] * info.clock_hz / (double)c / 1e6, "MB/s", 0, 0, note);
+    }
+    xce_session_destroy(s);
+}
+
+/* Software path vs raw EVP, same cipher, same buffer, interleaved rounds. */
+static void software_ratio(const char *evp_name, enum xce_mode mode, size_t klen, const char *measure, int quick)
+{
+    enum { LEN = 16384 };
+    static uint8_t buf[LEN];
+    uint8_t key[32] = { 3 }, iv[16] = { 4 };
+    xce_dev *dev;
+    int r = xce_open("sw", NULL, &dev);
+    if (r != XCE_OK)
+        die("open sw", r);
+    xce_session *s = session(dev, mode, klen, key);
+    EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, evp_name, NULL);
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    if (!c || !ctx || EVP_EncryptInit_ex2(ctx, c, key, iv, NULL) != 1)
+        die("EVP", XCE_ERR_SOFTWARE);
+    double t_xce = 0, t_evp = 0;
+    int rounds = quick ? 6 : 20, per = quick ? 3000 : 6000;
+    for (int round = 0; round < rounds; round++) {
+        double t0 = now_s();
+        for (int i = 0; i < per; i++)
+            if (xce_cipher(s, iv, buf, buf, LEN) != XCE_OK)
+                die("software path", XCE_ERR_SOFTWARE);
+        double t1 = now_s();
+        for (int i = 0; i < per; i++) {
+            int outl;
+            /* what a careful caller of EVP does per message: new IV, one update */
+            if (EVP_EncryptInit_ex2(ctx, NULL, NULL, iv, NULL) != 1 ||
+                EVP_EncryptUpdate(ctx, buf, &outl, buf, LEN) != 1)
+                die("EVP", XCE_ERR_SOFTWARE);
+        }
+        double t2 = now_s();
+        t_xce += t1 - t0;
+        t_evp += t2 - t1;
+    }
+    double bytes = (double)rounds * per * LEN;
+    char note[160];
+    snprintf(note, sizeof note, "libxce software path %.0f MB/s vs raw EVP %.0f MB/s, 16 KiB, target >= 0.95",
+             bytes / t_xce / 1e6, bytes / t_evp / 1e6);
+    add(measure, (bytes / t_xce) / (bytes / t_evp), "ratio", 1, 1.0, note);
+    EVP_CIPHER_CTX_free(ctx);
+    EVP_CIPHER_free(c);
+    xce_session_destroy(s);
+    xce_close(dev);
+}
+
+static int write_json(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return 1;
+    }
+    fprintf(f, "[\n");
+    for (unsigned i = 0; i < nrows; i++) {
+        const struct row *r = &rows[i];
+        fprintf(f, "  {\"measure\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", ", r->measure, r->value, r->unit);
+        if (r->has_ref && r->reference != 0)
+            fprintf(f, "\"reference\": %.6g, \"ratio\": %.6g, ", r->reference, r->value / r->reference);
+        else if (r->has_ref)
+            fprintf(f, "\"reference\": %.6g, \"ratio\": null, ", r->reference);
+        else
+            fprintf(f, "\"reference\": null, \"ratio\": null, ");
+        fprintf(f, "\"note\": \"%s\"}%s\n", r->note, i + 1 < nrows ? "," : "");
+    }
+    fprintf(f, "]\n");
+    return fclose(f) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    int quick = 0;
+    const char *json = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
+            json = argv[++i];
+        else {
+            fprintf(stderr, "usage: xce-bench [--quick] [--json FILE]\n");
+            return 2;
+        }
+    }
+    uint8_t *buf = calloc(1, 8192 * 16);
+    xce_dev *dev;
+    struct xce_open_opts o = { .policy = XCE_POLICY_HARDWARE };
+    int r = xce_open("sim", &o, &dev);
+    if (!buf || r != XCE_OK)
+        die("open sim", r);
+    engine_cycles(dev, buf);
+    engine_projection(dev, buf);
+    sim_speed(dev, buf, quick);
+    xce_close(dev);
+    free(buf);
+    software_ratio("AES-128-CTR", XCE_MODE_CTR, 16, "sw.aes-128-ctr.16k.ratio", quick);
+    software_ratio("AES-256-CBC", XCE_MODE_CBC, 32, "sw.aes-256-cbc.16k.ratio", quick);
+
+    printf("%-32s %14s %-9s %12s  %s\n", "measure", "value", "unit", "reference", "note");
+    for (unsigned i = 0; i < nrows; i++) {
+        char ref[32] = "-";
+        if (rows[i].has_ref)
+            snprintf(ref, sizeof ref, "%.4g", rows[i].reference);
+        printf("%-32s %14.4g %-9s %12s  %s\n", rows[i].measure, rows[i].value, rows[i].unit, ref, rows[i].note);
+    }
+    return json ? write_json(json) : 0;
+}
