@@ -1,0 +1,71 @@
+/* cli.h - what the parts of the xce program share: the run context (the
+ * global options and the attached device), the commands, the dispatcher
+ * and exec mode. */
+#ifndef XCE_CLI_H
+#define XCE_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "xce.h"
+
+#define XCE_CLI_VERSION "1.0.0"
+#define XCE_PROMPT "xce# "
+
+/* One per run of the program; exec mode keeps it (and the device, so the
+ * counters accumulate) across lines. */
+struct cli {
+    const char *device_spec;        /* --device; NULL: $XCE_DEVICE, else "sim" */
+    struct xce_open_opts opts;      /* --policy, --trace */
+    int verbose;                    /* -v */
+    int exec_mode;                  /* commands come from stdin */
+    int interactive;                /* exec mode on a terminal: prompt */
+    xce_dev *dev;                   /* attached on first use, then kept */
+    struct xce_stats baseline;      /* -v: counters when the command began */
+    int have_baseline;
+};
+
+/* device.c */
+const char *cli_device_name(const struct cli *cli);
+/* The device, attached on first use. Returns NULL after printing why. */
+xce_dev *cli_device(struct cli *cli);
+void cli_detach(struct cli *cli);
+/* Bracket every command: with -v, the end prints what it cost. */
+void cli_command_begin(struct cli *cli);
+void cli_command_end(struct cli *cli);
+
+/* Commands. argv holds the words after the command's own; each returns
+ * the exit status (0 success, 1 failure) after printing any error. */
+int cmd_enc(struct cli *cli, int argc, char **argv);
+int cmd_speed(struct cli *cli, int argc, char **argv);
+int cmd_show_configuration(struct cli *cli, int argc, char **argv);
+int cmd_show_brief(struct cli *cli, int argc, char **argv);
+int cmd_show_accel_stats(struct cli *cli, int argc, char **argv);
+int cmd_self_test(struct cli *cli, int argc, char **argv);
+int cmd_accelerator_on(struct cli *cli, int argc, char **argv);
+int cmd_accelerator_off(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
+
+/* dispatch.c: a command line as words, with the text they came from and
+ * each word's column in it (for the IOS '^' marker). */
+struct cmdline {
+    int argc;
+    char **argv;
+    const size_t *col;
+    const char *text;
+};
+#define DISPATCH_STOP (-1)          /* "end", "exit", "quit" in exec mode */
+int cli_dispatch(struct cli *cli, const struct cmdline *cl);
+/* Dispatch argv-style words (joined with blanks for the marker). */
+int cli_dispatch_argv(struct cli *cli, int argc, char **argv);
+
+/* exec.c: read commands from in until the end or "end"/"exit"/"quit". */
+int cli_exec(struct cli *cli, FILE *in);
+
+/* help.c */
+void help_main(FILE *f);
+void help_enc(FILE *f);
+void help_speed(FILE *f);
+void print_version(FILE *f);
+
+#endif
