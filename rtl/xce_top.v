@@ -152,6 +152,28 @@ irq_ctrl u_irq (
 assign irq = (int_status_cpl && int_mask_cpl) || (int_status_err && int_mask_err);
 
 // --- counters: kept across soft resets, cleared only by power-on reset
+reg [63:0] cycle_new, bytes_new, busy_new;
+reg [31:0] reqs_new, errors_new;
+reg [7:0]  last_err_new;
+
+always @* begin
+    cycle_new    = cycle_reg + 64'h1;
+    reqs_new     = reqs_reg;
+    bytes_new    = bytes_reg;
+    last_err_new = last_err_reg;
+    errors_new   = errors_reg;
+    busy_new     = busy_reg;
+    if (req_done) begin
+        reqs_new     = reqs_reg + 32'h1;
+        bytes_new    = bytes_reg + {32'h0, req_bytes};
+        last_err_new = req_status;
+    end
+    if (req_failed)
+        errors_new = errors_reg + 32'h1;
+    if (core_busy)
+        busy_new = busy_reg + 64'h1;
+end
+
 always @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
         cycle_reg         <= 64'h0;
@@ -162,16 +184,12 @@ always @(posedge clk or negedge rst_n) begin
         last_err_reg      <= 8'h0;
         ring_err_seen_reg <= 1'b0;
     end else begin
-        cycle_reg <= cycle_reg + 64'h1;
-        if (req_done) begin
-            reqs_reg     <= reqs_reg + 32'h1;
-            bytes_reg    <= bytes_reg + {32'h0, req_bytes};
-            last_err_reg <= req_status;
-        end
-        if (req_failed)
-            errors_reg <= errors_reg + 32'h1;
-        if (core_busy)
-            busy_reg <= busy_reg + 64'h1;
+        cycle_reg         <= cycle_new;
+        reqs_reg          <= reqs_new;
+        bytes_reg         <= bytes_new;
+        busy_reg          <= busy_new;
+        errors_reg        <= errors_new;
+        last_err_reg      <= last_err_new;
         ring_err_seen_reg <= ring_error;
     end
 end
