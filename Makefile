@@ -31,6 +31,8 @@ LIBS    := -lssl -lcrypto -lpci -lpthread -lstdc++
 GEN     := build/gen
 RTL_OBJ := build/obj_rtl
 RTL_SRC := $(wildcard rtl/*.v)
+# Verilator reads xce_top and finds the modules it instantiates in rtl/ (-y)
+RTL_TOP := -y rtl rtl/xce_top.v $(GEN)/xce_regfile.v
 RTL_LIB := $(RTL_OBJ)/Vxce_top__ALL.a
 
 INC     := -Idriver/include -Idriver/src -Isim -I$(GEN)
@@ -76,13 +78,13 @@ $(GEN)/xce_regs.h $(GEN)/xce_regs.vh $(GEN)/xce_regfile.v: rtl/xce_regs.json too
 
 # --- RTL: lint and the Verilator model ---------------------------------------
 lint: $(GEN)/xce_regfile.v
-	$(VERILATOR) --lint-only -Wall -I$(GEN) -Irtl --top-module xce_top $(RTL_SRC) $(GEN)/xce_regfile.v
+	$(VERILATOR) --lint-only -Wall -I$(GEN) -Irtl --top-module xce_top $(RTL_TOP)
 	@echo "  LINT    rtl clean"
 
 $(RTL_LIB): $(RTL_SRC) $(GEN)/xce_regfile.v $(GEN)/xce_regs.vh
 	@echo "  VERILATE xce_top"
 	$(Q)$(VERILATOR) --cc --build -j 2 -O3 --trace -Wall -I$(GEN) -Irtl --top-module xce_top \
-	    -Mdir $(RTL_OBJ) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_SRC) $(GEN)/xce_regfile.v >$(RTL_OBJ).log 2>&1 \
+	    -Mdir $(RTL_OBJ) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_TOP) >$(RTL_OBJ).log 2>&1 \
 	    || { cat $(RTL_OBJ).log; exit 1; }
 
 # A reduced build, as a small FPGA would carry (AES-128 only, ECB and CBC):
@@ -93,7 +95,7 @@ $(RTL_RED_LIB): $(RTL_SRC) $(GEN)/xce_regfile.v $(GEN)/xce_regs.vh
 	@echo "  VERILATE xce_top (reduced: AES-128, ECB/CBC)"
 	$(Q)$(VERILATOR) --cc --build -j 2 -O3 --trace -Wall -I$(GEN) -Irtl --top-module xce_top \
 	    -GCAP_AES=1 -GCAP_MODE=3 \
-	    -Mdir $(RTL_RED_OBJ) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_SRC) $(GEN)/xce_regfile.v >$(RTL_RED_OBJ).log 2>&1 \
+	    -Mdir $(RTL_RED_OBJ) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_TOP) >$(RTL_RED_OBJ).log 2>&1 \
 	    || { cat $(RTL_RED_OBJ).log; exit 1; }
 
 # --- sim library, driver, programs -------------------------------------------
