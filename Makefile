@@ -12,7 +12,7 @@ Q       ?= @
 
 # Debian packages the build and the tests need (checked with dpkg, installed
 # with apt-get; sudo when not root).
-DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils
+DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev
 
 CC      := gcc
 CXX     := g++
@@ -51,7 +51,7 @@ TEST_C    := $(filter-out $(TEST_HELPERS),$(wildcard tests/unit/*.c))
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPERS))
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_C))
 
-.PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb asan-tests
+.PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb fuzz
 .SECONDARY:
 
 all: check-deps $(BUILD)/bin/xce $(TEST_BINS)
@@ -152,6 +152,21 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIBXCE)
 
 tests-bin: $(BUILD)/bin/xce $(TEST_BINS)
 
+# --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
+FUZZ_TARGETS := hex tokenize b64
+FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce
+
+fuzz: $(FUZZ_BINS)
+
+build/fuzz/fuzz_hex: tests/fuzz/fuzz_hex.c sw/xce/hex.c sw/xce/hex.h | check-deps
+build/fuzz/fuzz_tokenize: tests/fuzz/fuzz_tokenize.c sw/xce/tokenize.c sw/xce/tokenize.h | check-deps
+build/fuzz/fuzz_b64: tests/fuzz/fuzz_b64.c sw/xce/b64.c sw/xce/b64.h | check-deps
+$(FUZZ_BINS):
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
 # --- RTL unit testbenches ----------------------------------------------------
 rtl-tb: check-deps
 	$(Q)tests/rtl/build_aes_tb.sh build/rtl_tb
@@ -160,7 +175,7 @@ rtl-tb: check-deps
 demo: all
 	$(Q)tools/demo.sh $(BUILD)/bin/xce
 
-test: all
+test: all fuzz
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 tests-bin
 	$(Q)tests/run.sh
 

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Runs each libFuzzer target (built by `make fuzz` with clang) for a
+# bounded number of inputs from its seed corpus; a crash, a sanitizer
+# report or a violated property fails. Prints TAP.
+set -u
+cd "$(dirname "$0")/../.."
+runs=${XCE_FUZZ_RUNS:-500000}
+n=0
+for t in hex tokenize b64; do
+    n=$((n + 1))
+    bin=build/fuzz/fuzz_$t
+    work=$(mktemp -d)
+    cp tests/fuzz/corpus/$t/* "$work/" 2>/dev/null
+    if [ ! -x "$bin" ]; then
+        echo "not ok $n - fuzz_$t: not built (make fuzz)"
+    elif timeout 300 "$bin" -runs="$runs" -max_len=512 -seed=1 "$work" >"$work.log" 2>&1; then
+        echo "ok $n - fuzz_$t: $(grep -o 'Done [0-9]* runs' "$work.log" | head -1), no crash"
+    else
+        echo "not ok $n - fuzz_$t: see below"
+        tail -30 "$work.log" | sed 's/^/# /'
+    fi
+    rm -rf "$work" "$work.log"
+done
