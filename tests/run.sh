@@ -7,7 +7,7 @@
 #   build/tests/*        C tests (driver, model, faults)
 #   build/asan/tests/*   the same under AddressSanitizer + UBSan
 #   tests/*/test_*.sh    shell tests of the programs (CLI, show, pci probe)
-#   RTL testbenches      via tests/rtl/build_aes_tb.sh
+#   RTL testbenches      tests/rtl/build_*_tb.sh (they print PASS/FAIL lines)
 # Logs: build/test-logs/NAME.log
 set -u
 cd "$(dirname "$0")/.."
@@ -41,8 +41,11 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # RTL testbenches print PASS/FAIL lines; read them as TAP
-run rtl_aes_testbenches bash -o pipefail -c \
-    'tests/rtl/build_aes_tb.sh build/rtl_tb | sed -u "s/^PASS /ok - /; s/^FAIL /not ok - /"'
+for tb in aes des sha512 hash32; do
+    [ -f tests/rtl/build_${tb}_tb.sh ] || continue
+    run rtl_${tb}_testbenches bash -o pipefail -c \
+        "tests/rtl/build_${tb}_tb.sh build/rtl_tb_${tb} | sed -u 's/^PASS /ok - /; s/^FAIL /not ok - /'"
+done
 run rtl_lint bash -o pipefail -c 'make --no-print-directory lint Q= | sed -u "s/^  LINT    rtl clean/ok - verilator --lint-only -Wall clean for xce_top/"'
 for t in build/tests/*; do
     [ -x "$t" ] && run "$(basename "$t")" "$t"
