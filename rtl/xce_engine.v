@@ -16,7 +16,9 @@
 // windows stops the engine (STATUS.RING_ERROR) until a soft reset.
 module xce_engine #(
     parameter [2:0] CAP_AES  = 3'b111,   // 128/192/256 implemented
-    parameter [2:0] CAP_MODE = 3'b111    // ECB/CBC/CTR implemented
+    parameter [2:0] CAP_MODE = 3'b111,   // ECB/CBC/CTR implemented
+    parameter       CAP_DES  = 1'b1,
+    parameter       CAP_TDES = 1'b1
 ) (
     input  wire         clk,
     input  wire         rst_n,
@@ -91,6 +93,7 @@ reg [255:0] key_reg,      key_new;
 reg         kc_valid_reg, kc_valid_new;   // the core holds the schedule of kc_key/kc_len
 reg [255:0] kc_key_reg,   kc_key_new;
 reg [1:0]   kc_len_reg,   kc_len_new;
+reg [7:0]   kc_alg_reg,   kc_alg_new;
 reg [11:0]  cons_reg,     cons_new;
 reg [11:0]  cprod_reg,    cprod_new;
 reg         phase_reg,    phase_new;
@@ -118,10 +121,15 @@ wire        d_ecb     = (d_mode == `XCE_MODE_ECB);
 wire        unused_ctrl = &{1'b0, d_ctrl[30:26], d_ctrl[23:21]};   // reserved bits
 wire        d_ctr     = (d_mode == `XCE_MODE_CTR);
 
-wire        d_supported = (d_opcode == `XCE_OPCODE_CIPHER) && (d_alg == `XCE_ALG_AES) &&
-                          (d_keylen != 2'd3) && CAP_AES[d_keylen] &&
-                          (d_mode < 4'd3) && CAP_MODE[d_mode[1:0]] &&
-                          (d_ctr || d_len[3:0] == 4'h0);
+wire        d_aes = (d_alg == `XCE_ALG_AES);
+wire        d_des = (d_alg == `XCE_ALG_DES);
+wire        d_tdes = (d_alg == `XCE_ALG_TDES);
+// AES: the key size and mode must be built; DES/3DES: ECB or CBC, 8-byte blocks
+wire        d_aes_ok = d_aes && (d_keylen != 2'd3) && CAP_AES[d_keylen] &&
+                       (d_mode < 4'd3) && CAP_MODE[d_mode[1:0]] && (d_ctr || d_len[3:0] == 4'h0);
+wire        d_des_ok = ((d_des && CAP_DES) || (d_tdes && CAP_TDES)) &&
+                       (d_mode < 4'd2) && (d_len[2:0] == 3'h0);
+wire        d_supported = (d_opcode == `XCE_OPCODE_CIPHER) && (d_aes_ok || d_des_ok);
 
 // --- ring geometry
 wire        cmd_ok   = (cmd_size_log2 != 4'd0) && (cmd_size_log2 <= 4'd12);
@@ -176,8 +184,8 @@ reg [127:0] wr_in_data;
 reg         key_load;
 wire        key_ready;
 reg         cfg_start;
-wire        aes_in_ready, aes_out_valid;
-wire [127:0] aes_out;
+wire        cu_in_ready, cu_out_valid;   // the cipher unit's beat stream
+wire [127:0] cu_out;
 
 dma_reader u_reader (
     .clk(clk), .rst_n(rst_n),
@@ -203,12 +211,13 @@ wire in_payload = (state_reg == S_DATA);
 // The core has its own reset so a soft reset also clears a hung core.
 wire core_rst_n = rst_n && !core_rst_reg;
 
-aes_stream u_aes (
-    .clk(clk), .rst_n(core_rst_n), .fault_stuck(fault_stuck),
-    .cfg_start(cfg_start), .cfg_mode(d_mode[1:0]), .cfg_decrypt(d_decrypt), .cfg_iv(d_ecb ? 128'h0 : rd_data),
+cipher_unit #(.CAP_AES(CAP_AES), .CAP_DES(CAP_DES), .CAP_TDES(CAP_TDES)) u_cipher (
+    .clk(clk), .rst_n(core_rst_n), .fault_stuck(fault_stuck), .alg(d_alg),
+    .cfg_start(cfg_start), .cfg_mode(d_mode[1:0]), .cfg_decrypt(d_decrypt),
+    .cfg_iv(d_ecb ? 128'h0 : rd_data), .cfg_blocks(d_len[31:3]),
     .key_load(key_load), .key(key_reg), .key_len(d_keylen), .key_ready(key_ready),
-    .in_valid(in_payload && rd_valid), .in_ready(aes_in_ready), .in_data(rd_data),
-    .out_valid(aes_out_valid), .out_ready(in_payload && wr_in_ready), .out_data(aes_out)
+    .in_valid(in_payload && rd_valid), .in_ready(cu_in_ready), .in_data(rd_data),
+    .out_valid(cu_out_valid), .out_ready(in_payload && wr_in_ready), .out_data(cu_out)
 );
 
 // Completion record: TAG, STATUS|PHASE, LEN, CHECK.
@@ -217,12 +226,14 @@ wire [31:0] cpl_len = (status_reg == `XCE_STATUS_OK) ? d_len : 32'h0;
 wire [31:0] cpl_check = d_tag ^ cpl_status_word ^ cpl_len ^ `XCE_CPL_CHECK_SALT;
 wire [127:0] cpl_record = {bswap32(d_tag), bswap32(cpl_status_word), bswap32(cpl_len), bswap32(cpl_check)};
 
-// Key bytes past the key length are zeroed so the cache compares only the key.
+// Key bytes past the key length are zeroed so the cache compares only the
+// key: 16/24/32 bytes for AES; DES uses 8 and 3DES 24 (mask code 2'd3 / 2'd1).
 function automatic [255:0] key_mask(input [1:0] len);
     case (len)
         2'd0:    key_mask = {{128{1'b1}}, 128'h0};
         2'd1:    key_mask = {{192{1'b1}}, 64'h0};
-        default: key_mask = {256{1'b1}};
+        2'd2:    key_mask = {256{1'b1}};
+        default: key_mask = {{64{1'b1}}, 192'h0};
     endcase
 endfunction
 
@@ -236,6 +247,7 @@ always @* begin
     kc_valid_new = kc_valid_reg;
     kc_key_new   = kc_key_reg;
     kc_len_new   = kc_len_reg;
+    kc_alg_new   = kc_alg_reg;
     cons_new     = cons_reg;
     cprod_new    = cprod_reg;
     phase_new    = phase_reg;
@@ -243,7 +255,7 @@ always @* begin
     core_rst_new = 1'b0;
     rd_start = 1'b0; rd_addr = desc_addr; rd_len = 32'd64; rd_ready = 1'b0;
     wr_start = 1'b0; wr_addr = cpl_addr;  wr_len = 32'd16;
-    wr_in_valid = 1'b0; wr_in_data = aes_out;
+    wr_in_valid = 1'b0; wr_in_data = cu_out;
     key_load = 1'b0; cfg_start = 1'b0;
 
     case (state_reg)
@@ -296,18 +308,19 @@ always @* begin
                 if (rd_err) status_new = `XCE_STATUS_DMA_ERROR;
                 beat_new = beat_reg + 2'd1;
                 if (beat_reg == 2'd1) begin
-                    key_new   = key_new & key_mask(d_keylen);
+                    key_new   = key_new & key_mask(d_aes ? d_keylen : d_tdes ? 2'd1 : 2'd3);
                     state_new = (rd_err || status_reg != `XCE_STATUS_OK) ? S_CPL_CHECK : S_KEY_CMP;
                 end
             end
         end
         S_KEY_CMP: begin
             // expand only when the key differs from the one the core holds
-            if (!kc_valid_reg || kc_len_reg != d_keylen || kc_key_reg != key_reg) begin
+            if (!kc_valid_reg || kc_alg_reg != d_alg || kc_len_reg != d_keylen || kc_key_reg != key_reg) begin
                 key_load     = 1'b1;
                 kc_valid_new = 1'b1;
                 kc_key_new   = key_reg;
                 kc_len_new   = d_keylen;
+                kc_alg_new   = d_alg;
             end
             state_new = S_KEY_EXP;
         end
@@ -343,9 +356,9 @@ always @* begin
             end
         end
         S_DATA: begin
-            rd_ready    = aes_in_ready;
-            wr_in_valid = aes_out_valid;
-            if (rd_valid && aes_in_ready && rd_err) rerr_new = 1'b1;
+            rd_ready    = cu_in_ready;
+            wr_in_valid = cu_out_valid;
+            if (rd_valid && cu_in_ready && rd_err) rerr_new = 1'b1;
             if (rd_idle && wr_idle) begin
                 if (rerr_reg || wr_err) status_new = `XCE_STATUS_DMA_ERROR;
                 state_new = S_CPL_CHECK;
@@ -395,6 +408,7 @@ always @(posedge clk or negedge rst_n) begin
         kc_valid_reg <= 1'b0;
         kc_key_reg   <= 256'h0;
         kc_len_reg   <= 2'd0;
+        kc_alg_reg   <= 8'h0;
         cons_reg     <= 12'd0;
         cprod_reg    <= 12'd0;
         phase_reg    <= 1'b1;
@@ -410,6 +424,7 @@ always @(posedge clk or negedge rst_n) begin
         kc_valid_reg <= kc_valid_new;
         kc_key_reg   <= kc_key_new;
         kc_len_reg   <= kc_len_new;
+        kc_alg_reg   <= kc_alg_new;
         cons_reg     <= cons_new;
         cprod_reg    <= cprod_new;
         phase_reg    <= phase_new;

@@ -97,6 +97,8 @@ void xce_close(xce_dev *dev);
 #define XCE_CAP_AES128 (1u << 0)
 #define XCE_CAP_AES192 (1u << 1)
 #define XCE_CAP_AES256 (1u << 2)
+#define XCE_CAP_DES (1u << 3)
+#define XCE_CAP_TDES (1u << 4)
 #define XCE_CAP_MODE_ECB (1u << 0)
 #define XCE_CAP_MODE_CBC (1u << 1)
 #define XCE_CAP_MODE_CTR (1u << 2)
@@ -148,14 +150,14 @@ int xce_self_test(xce_dev *dev, void (*report)(void *arg, const char *line), voi
 int xce_reset(xce_dev *dev) XCE_MUST_CHECK;
 
 /* --- sessions and operations */
-enum xce_alg { XCE_ALG_AES = 1 };
+enum xce_alg { XCE_ALG_AES = 1, XCE_ALG_DES = 2, XCE_ALG_3DES = 3 };
 enum xce_mode { XCE_MODE_ECB = 0, XCE_MODE_CBC = 1, XCE_MODE_CTR = 2 };
 
 struct xce_cipher_params {
     enum xce_alg alg;
     enum xce_mode mode;
     const uint8_t *key;
-    size_t key_len;            /* 16, 24 or 32 */
+    size_t key_len;            /* AES: 16, 24 or 32; DES: 8; 3DES: 24 (K1 K2 K3) or 16 (K1 K2, K3 = K1) */
     int decrypt;
 };
 int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_session **out) XCE_MUST_CHECK;
@@ -169,8 +171,8 @@ struct xce_op {
     xce_session *session;
     const uint8_t *src;
     uint8_t *dst;              /* may equal src */
-    size_t len;                /* ECB/CBC: multiple of 16; at most XCE_MAX_REQUEST */
-    uint8_t iv[16];            /* CBC IV or CTR counter block; unused for ECB */
+    size_t len;                /* ECB/CBC: multiple of the block size (AES 16, DES 8); at most XCE_MAX_REQUEST */
+    uint8_t iv[16];            /* CBC IV or CTR counter block (DES: the first 8 bytes); unused for ECB */
     void *user;                /* the caller's, untouched */
     /* set by the library when the operation is dequeued */
     int status;                /* XCE_OK or an error */
@@ -196,9 +198,10 @@ unsigned xce_pending(xce_dev *dev);
 int xce_cipher(xce_session *s, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len) XCE_MUST_CHECK;
 
 /* The IV/counter that continues a stream after len bytes (len a multiple
- * of 16 for CBC): for streaming a long message through several calls. */
-void xce_iv_advance(enum xce_mode mode, int decrypt, uint8_t iv[16],
-                    const uint8_t *in, const uint8_t *out, size_t len);
+ * of the block size): for streaming a long message through several calls. */
+void xce_iv_advance(const xce_session *s, uint8_t iv[16], const uint8_t *in, const uint8_t *out, size_t len);
+/* Block size of the session's cipher in bytes (16 for AES, 8 for DES/3DES). */
+size_t xce_block_size(const xce_session *s);
 
 #ifdef __cplusplus
 }

@@ -56,7 +56,7 @@ int xce_backend_sim_open(const char *arg, const struct xce_open_opts *o, struct 
     be->now = sim_now;
     be->close = sim_close;
     be->timeout_base = 200000;      /* cycles */
-    be->timeout_per_byte = 2;       /* AES-256 needs 15/16 cycle per byte */
+    be->timeout_per_byte = 8;       /* 3DES needs 49/8 cycles per byte */
     be->wait_slice = 4096;
     return XCE_OK;
 }

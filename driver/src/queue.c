@@ -11,9 +11,15 @@ int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_sess
     if (!dev || !p || !out || !p->key)
         return XCE_ERR_INVAL;
     *out = NULL;
-    if (p->alg != XCE_ALG_AES || (unsigned)p->mode > XCE_MODE_CTR ||
-        (p->key_len != 16 && p->key_len != 24 && p->key_len != 32))
+    int aes = p->alg == XCE_ALG_AES;
+    if ((unsigned)p->mode > XCE_MODE_CTR)
         return XCE_ERR_INVAL;
+    if (aes ? (p->key_len != 16 && p->key_len != 24 && p->key_len != 32)
+            : p->alg == XCE_ALG_DES ? p->key_len != 8
+            : p->alg == XCE_ALG_3DES ? (p->key_len != 16 && p->key_len != 24) : 1)
+        return XCE_ERR_INVAL;
+    if (!aes && p->mode == XCE_MODE_CTR)
+        return XCE_ERR_INVAL;   /* DES/3DES: ECB and CBC */
     struct xce_session *s = calloc(1, sizeof *s);
     if (!s)
         return XCE_ERR_NOMEM;
@@ -23,8 +29,10 @@ int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_sess
     s->decrypt = p->decrypt ? 1 : 0;
     s->key_len = p->key_len;
     memcpy(s->key, p->key, p->key_len);
-    uint32_t key_cap = p->key_len == 16 ? XCE_CAP_AES128 : p->key_len == 24 ? XCE_CAP_AES192 : XCE_CAP_AES256;
-    s->hw_capable = (dev->cap_algos & key_cap) && (dev->cap_modes & (1u << p->mode));
+    uint32_t cap = !aes ? (p->alg == XCE_ALG_DES ? XCE_CAP_DES : XCE_CAP_TDES)
+                   : p->key_len == 16 ? XCE_CAP_AES128 : p->key_len == 24 ? XCE_CAP_AES192 : XCE_CAP_AES256;
+    /* the engine's mode bits describe AES; DES/3DES do ECB and CBC when present */
+    s->hw_capable = (dev->cap_algos & cap) && (!aes || (dev->cap_modes & (1u << p->mode)));
     int r = xce_sw_session_init(s);
     if (r != XCE_OK) {
         xce_wipe(s->key, sizeof s->key);
@@ -94,7 +102,7 @@ static int op_valid(const struct xce_op *op, xce_dev *dev)
     const struct xce_session *s = op->session;
     if (!s || s->dev != dev || (op->len && (!op->src || !op->dst)) || op->len > XCE_MAX_REQUEST)
         return 0;
-    return s->mode == XCE_MODE_CTR || op->len % 16 == 0;
+    return s->mode == XCE_MODE_CTR || op->len % xce_block_size(s) == 0;
 }
 
 /* Why op cannot go to the engine, or -1 if it can. */
@@ -227,7 +235,8 @@ int xce_cipher(xce_session *s, const uint8_t iv_in[16], const uint8_t *in, uint8
 {
     if (!s || (len && (!in || !out)) || (s->mode != XCE_MODE_ECB && !iv_in))
         return XCE_ERR_INVAL;
-    if (s->mode != XCE_MODE_CTR && len % 16)
+    size_t bs = xce_block_size(s);
+    if (s->mode != XCE_MODE_CTR && len % bs)
         return XCE_ERR_INVAL;
     xce_dev *dev = s->dev;
     uint8_t iv[16] = { 0 };
@@ -241,13 +250,13 @@ int xce_cipher(xce_session *s, const uint8_t iv_in[16], const uint8_t *in, uint8
         memcpy(op.iv, iv, 16);
         /* CBC decryption in place needs the last input block before it is overwritten */
         uint8_t last_in[16];
-        if (n >= 16)
-            memcpy(last_in, in + n - 16, 16);
+        if (n >= bs)
+            memcpy(last_in, in + n - bs, bs);
         r = run_one(dev, &op, 0);
         if (r != XCE_OK)
             break;
-        if (n >= 16)
-            xce_iv_advance(s->mode, s->decrypt, iv, last_in - (n - 16), out, n);
+        if (n >= bs)
+            xce_iv_advance(s, iv, last_in - (n - bs), out, n);
         in += n;
         out += n;
         len -= n;
@@ -257,14 +266,19 @@ int xce_cipher(xce_session *s, const uint8_t iv_in[16], const uint8_t *in, uint8
     return r;
 }
 
-void xce_iv_advance(enum xce_mode mode, int decrypt, uint8_t iv[16],
-                    const uint8_t *in, const uint8_t *out, size_t len)
+size_t xce_block_size(const xce_session *s)
 {
-    if (len < 16)
+    return s && s->alg != XCE_ALG_AES ? 8 : 16;
+}
+
+void xce_iv_advance(const xce_session *s, uint8_t iv[16], const uint8_t *in, const uint8_t *out, size_t len)
+{
+    size_t bs = xce_block_size(s);
+    if (!s || len < bs)
         return;
-    switch (mode) {
+    switch (s->mode) {
     case XCE_MODE_CBC:
-        memcpy(iv, (decrypt ? in : out) + len - 16, 16);
+        memcpy(iv, (s->decrypt ? in : out) + len - bs, bs);
         break;
     case XCE_MODE_CTR: {
         uint64_t blocks = len / 16;

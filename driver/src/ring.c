@@ -114,6 +114,8 @@ int xce_ring_submit(xce_dev *dev, struct xce_op *op)
     struct xce_session *s = op->session;
     memset(buf, 0, XCE_BUF_DATA);
     memcpy(buf + XCE_BUF_KEY, s->key, s->key_len);
+    if (s->alg == XCE_ALG_3DES && s->key_len == 16)
+        memcpy(buf + XCE_BUF_KEY + 16, s->key, 8);   /* two-key 3DES: K3 = K1 */
     memcpy(buf + XCE_BUF_IV, op->iv, 16);
     if (op->len)
         memcpy(buf + XCE_BUF_DATA, op->src, op->len);
@@ -126,10 +128,10 @@ int xce_ring_submit(xce_dev *dev, struct xce_op *op)
     op->priv_gen = sl->gen;
 
     uint32_t ctrl = (uint32_t)XCE_OPCODE_CIPHER << XCE_DESC_CTRL_OPCODE_SHIFT |
-                    (uint32_t)XCE_ALG_AES << XCE_DESC_CTRL_ALG_SHIFT |
+                    (uint32_t)s->alg << XCE_DESC_CTRL_ALG_SHIFT |
                     (uint32_t)s->mode << XCE_DESC_CTRL_MODE_SHIFT |
                     (uint32_t)(s->decrypt ? 1 : 0) << XCE_DESC_CTRL_DECRYPT_SHIFT |
-                    (uint32_t)(s->key_len / 8 - 2) << XCE_DESC_CTRL_KEY_LEN_SHIFT |
+                    (uint32_t)(s->alg == XCE_ALG_AES ? s->key_len / 8 - 2 : 0) << XCE_DESC_CTRL_KEY_LEN_SHIFT |
                     1u << XCE_DESC_CTRL_IRQ_SHIFT;
     uint8_t *d = dev->ring_va + (size_t)slot * XCE_DESC_BYTES;
     memset(d, 0, XCE_DESC_BYTES);

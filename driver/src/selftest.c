@@ -2,9 +2,10 @@
  * "test crypto self-test" (software and engine). A failure on the engine
  * disables it; software keeps serving.
  *
- * Vectors: FIPS-197 Appendix C.1-C.3 (AES-128/192/256 block cipher) and
+ * Vectors: FIPS-197 Appendix C.1-C.3 (AES-128/192/256 block cipher),
  * NIST SP 800-38A F.2.1 (CBC-AES128.Encrypt) and F.5.5 (CTR-AES256.Encrypt),
- * first two blocks each. */
+ * first two blocks each; DES key 133457799BBCDFF1 on 0123456789ABCDEF (the
+ * worked example of FIPS 46); SP 800-67 Appendix B TDEA, first block. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,27 +15,32 @@ int xce_engine_run(xce_dev *dev, struct xce_op *op);
 
 struct kat {
     const char *name;
+    enum xce_alg alg;
     enum xce_mode mode;
     const char *key, *iv, *pt, *ct;
 };
 
 static const struct kat kats[] = {
-    { "aes-128-ecb (FIPS-197 C.1)", XCE_MODE_ECB, "000102030405060708090a0b0c0d0e0f", NULL,
+    { "aes-128-ecb (FIPS-197 C.1)", XCE_ALG_AES, XCE_MODE_ECB, "000102030405060708090a0b0c0d0e0f", NULL,
       "00112233445566778899aabbccddeeff", "69c4e0d86a7b0430d8cdb78070b4c55a" },
-    { "aes-192-ecb (FIPS-197 C.2)", XCE_MODE_ECB, "000102030405060708090a0b0c0d0e0f1011121314151617", NULL,
+    { "aes-192-ecb (FIPS-197 C.2)", XCE_ALG_AES, XCE_MODE_ECB, "000102030405060708090a0b0c0d0e0f1011121314151617", NULL,
       "00112233445566778899aabbccddeeff", "dda97ca4864cdfe06eaf70a0ec0d7191" },
-    { "aes-256-ecb (FIPS-197 C.3)", XCE_MODE_ECB,
+    { "aes-256-ecb (FIPS-197 C.3)", XCE_ALG_AES, XCE_MODE_ECB,
       "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", NULL,
       "00112233445566778899aabbccddeeff", "8ea2b7ca516745bfeafc49904b496089" },
-    { "aes-128-cbc (SP 800-38A F.2.1)", XCE_MODE_CBC, "2b7e151628aed2a6abf7158809cf4f3c",
+    { "aes-128-cbc (SP 800-38A F.2.1)", XCE_ALG_AES, XCE_MODE_CBC, "2b7e151628aed2a6abf7158809cf4f3c",
       "000102030405060708090a0b0c0d0e0f",
       "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51",
       "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2" },
-    { "aes-256-ctr (SP 800-38A F.5.5)", XCE_MODE_CTR,
+    { "aes-256-ctr (SP 800-38A F.5.5)", XCE_ALG_AES, XCE_MODE_CTR,
       "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
       "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
       "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51",
       "601ec313775789a5b7a7f504bbf3d228f443e3ca4d62b59aca84e990cacaf5c5" },
+    { "des-ecb (classic FIPS 46 example)", XCE_ALG_DES, XCE_MODE_ECB, "133457799bbcdff1", NULL,
+      "0123456789abcdef", "85e813540f0ab405" },
+    { "des-ede3-ecb (SP 800-67 B.1)", XCE_ALG_3DES, XCE_MODE_ECB,
+      "0123456789abcdef23456789abcdef01456789abcdef0123", NULL, "5468652071756663", "a826fd8ce53b855f" },
 };
 
 static size_t unhex(const char *h, uint8_t *out)
@@ -56,7 +62,7 @@ static int run_kat(xce_dev *dev, const struct kat *k, int decrypt, int on_engine
     unhex(k->iv, iv);
     size_t n = unhex(k->pt, pt);
     unhex(k->ct, ct);
-    struct xce_session s = { .dev = dev, .alg = XCE_ALG_AES, .mode = k->mode, .decrypt = decrypt, .key_len = klen };
+    struct xce_session s = { .dev = dev, .alg = k->alg, .mode = k->mode, .decrypt = decrypt, .key_len = klen };
     memcpy(s.key, key, klen);
     if (xce_sw_session_init(&s) != XCE_OK)
         return 0;
@@ -77,6 +83,8 @@ static int run_kat(xce_dev *dev, const struct kat *k, int decrypt, int on_engine
 static int engine_has(const xce_dev *dev, const struct kat *k)
 {
     size_t klen = strlen(k->key) / 2;
+    if (k->alg != XCE_ALG_AES)
+        return (dev->cap_algos & (k->alg == XCE_ALG_DES ? XCE_CAP_DES : XCE_CAP_TDES)) != 0;
     uint32_t key_cap = klen == 16 ? XCE_CAP_AES128 : klen == 24 ? XCE_CAP_AES192 : XCE_CAP_AES256;
     return (dev->cap_algos & key_cap) && (dev->cap_modes & (1u << k->mode));
 }

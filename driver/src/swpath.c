@@ -2,27 +2,50 @@
  * re-keyed once and only re-IVed per operation, so small requests pay no
  * key schedule and the path stays close to raw EVP speed. */
 #include <openssl/evp.h>
+#include <openssl/provider.h>
+#include <pthread.h>
 
 #include "xce_internal.h"
 
-static const char *evp_name(enum xce_mode mode, size_t key_len)
+static const char *evp_name(const struct xce_session *s)
 {
-    static const char *names[3][3] = {
+    static const char *aes[3][3] = {
         { "AES-128-ECB", "AES-192-ECB", "AES-256-ECB" },
         { "AES-128-CBC", "AES-192-CBC", "AES-256-CBC" },
         { "AES-128-CTR", "AES-192-CTR", "AES-256-CTR" },
     };
-    int k = key_len == 16 ? 0 : key_len == 24 ? 1 : key_len == 32 ? 2 : -1;
-    if (k < 0 || (unsigned)mode > XCE_MODE_CTR)
-        return NULL;
-    return names[mode][k];
+    int cbc = s->mode == XCE_MODE_CBC;
+    switch (s->alg) {
+    case XCE_ALG_AES: {
+        int k = s->key_len == 16 ? 0 : s->key_len == 24 ? 1 : s->key_len == 32 ? 2 : -1;
+        return k < 0 || (unsigned)s->mode > XCE_MODE_CTR ? NULL : aes[s->mode][k];
+    }
+    case XCE_ALG_DES:
+        return cbc ? "DES-CBC" : "DES-ECB";
+    case XCE_ALG_3DES:
+        if (s->key_len == 16)
+            return cbc ? "DES-EDE-CBC" : "DES-EDE-ECB";
+        return cbc ? "DES-EDE3-CBC" : "DES-EDE3-ECB";
+    }
+    return NULL;
+}
+
+/* Single DES lives in OpenSSL 3's legacy provider; loading a provider
+ * explicitly stops the default one loading by itself, so load both. */
+static void load_providers(void)
+{
+    OSSL_PROVIDER_load(NULL, "legacy");
+    OSSL_PROVIDER_load(NULL, "default");
 }
 
 int xce_sw_session_init(struct xce_session *s)
 {
-    const char *name = evp_name(s->mode, s->key_len);
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    const char *name = evp_name(s);
     if (!name)
         return XCE_ERR_INVAL;
+    if (s->alg != XCE_ALG_AES)
+        pthread_once(&once, load_providers);
     EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, name, NULL);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int ok = c && ctx && EVP_CipherInit_ex2(ctx, c, s->key, NULL, !s->decrypt, NULL) == 1 &&

@@ -71,7 +71,7 @@ static int cipher(xce_dev *dev, int mode, const uint8_t *key, size_t klen, int d
     int ok = 1;
     for (size_t off = 0; ok && off < len; off += piece) {
         ok = xce_cipher(s, mode ? v : NULL, in + off, out + off, piece) == XCE_OK;
-        xce_iv_advance((enum xce_mode)mode, dec, v, in + off, out + off, piece);
+        xce_iv_advance(s, v, in + off, out + off, piece);
     }
     xce_session_destroy(s);
     return ok;
