@@ -87,14 +87,14 @@ $(RTL_LIB): $(RTL_SRC) $(GEN)/xce_regfile.v $(GEN)/xce_regs.vh Makefile
 	    -Mdir $(RTL_OBJ) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_TOP) >$(RTL_OBJ).log 2>&1 \
 	    || { cat $(RTL_OBJ).log; exit 1; }
 
-# A reduced build, as a small FPGA would carry (AES-128 ECB/CBC, 3DES, no DES):
+# A reduced build, as a small FPGA would carry (AES-128 ECB/CBC, 3DES, SHA-256):
 # the same driver must discover that from the ID block and fall back.
 RTL_RED_OBJ := build/obj_rtl_reduced
 RTL_RED_LIB := $(RTL_RED_OBJ)/Vxce_top__ALL.a
 $(RTL_RED_LIB): $(RTL_SRC) $(GEN)/xce_regfile.v $(GEN)/xce_regs.vh Makefile
-	@echo "  VERILATE xce_top (reduced: AES-128 ECB/CBC, 3DES)"
+	@echo "  VERILATE xce_top (reduced: AES-128 ECB/CBC, 3DES, SHA-256)"
 	$(Q)$(VERILATOR) --cc --build -j 2 -O3 --trace -Wall -I$(GEN) -Irtl --top-module xce_top \
-	    -GCAP_AES=1 -GCAP_MODE=3 -GCAP_DES=0 -GCAP_TDES=1 \
+	    -GCAP_AES=1 -GCAP_MODE=3 -GCAP_DES=0 -GCAP_TDES=1 -GCAP_HASH=8 \
 	    -Mdir $(RTL_RED_OBJ) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_TOP) >$(RTL_RED_OBJ).log 2>&1 \
 	    || { cat $(RTL_RED_OBJ).log; exit 1; }
 

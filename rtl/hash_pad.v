@@ -1,7 +1,9 @@
 `default_nettype none
 // hash_pad
 // Hardware message padding for 64-byte-block hashes (MD5, SHA-1, SHA-224,
-// SHA-256): packs 16-byte input beats into 512-bit blocks and, on the final
+// SHA-256) and, with BLOCK_BYTES = 128, for SHA-384/512 (FIPS 180-4 5.1.2:
+// a 128-bit length field, whose upper 64 bits are zero here since lengths
+// are counted in 64 bits): packs 16-byte input beats into blocks and, on the final
 // request of a message, appends the padding of FIPS 180-4 Sec. 5.1.1 /
 // RFC 1321 Sec. 3.1-3.2: a 0x80 byte, zeros, and the 64-bit message length
 // in bits, (cfg_prior_bytes + cfg_len) * 8 mod 2^64, big-endian (SHA) or
@@ -40,7 +42,9 @@
 //   - start during a request abandons it: the partly built or untaken block
 //     is dropped.  in_ready is low in the start cycle, so no beat is taken
 //     then.
-module hash_pad (
+module hash_pad #(
+  parameter integer BLOCK_BYTES = 64     // 64 or 128
+) (
   input  wire         clk,
   input  wire         rst_n,
   input  wire         start,          // pulse: new request; latches cfg
@@ -53,9 +57,14 @@ module hash_pad (
   input  wire [127:0] in_data,
   output wire         blk_valid,
   input  wire         blk_ready,
-  output wire [511:0] blk_data,
+  output wire [BLOCK_BYTES*8-1:0] blk_data,
   output wire         done
 );
+
+  localparam integer SLOTS = BLOCK_BYTES / 16;
+  localparam [33:0]  BMASK = (BLOCK_BYTES == 128) ? 34'd127 : 34'd63;
+  // a final request needs room for the 0x80 byte and the length field
+  localparam [33:0]  TAIL  = (BLOCK_BYTES == 128) ? 34'd17 : 34'd9;
 
   // ---------------------------------------------------------------- state
   reg         active_reg;         // request in progress
@@ -94,8 +103,8 @@ module hash_pad (
   reg [33:0]  pos_new;
   reg         pos_we;
 
-  reg [511:0] blk_reg;
-  reg [511:0] blk_new;
+  reg [BLOCK_BYTES*8-1:0] blk_reg;
+  reg [BLOCK_BYTES*8-1:0] blk_new;
   reg         blk_we;
 
   // ---------------------------------------------------------- slot logic
@@ -104,6 +113,9 @@ module hash_pad (
   wire        pad_here  = final_reg & (pos_reg <= len_reg) & (rem[33:4] == 30'd0);
   wire        len_slot  = final_reg & ((pos_reg + 34'd16) == tot_reg);
   wire        more      = (pos_reg != tot_reg);         // slots left to build
+  // slot within the block: bits [6:4] of the offset (bit 6 only for 128-byte blocks)
+  wire [2:0]  slot_bits = (BLOCK_BYTES == 128) ? pos_reg[6:4] : {1'b0, pos_reg[5:4]};
+  wire integer slot_idx = {29'd0, slot_bits};
 
   // number of message bytes in this slot: 0..16
   wire [4:0]  nbytes    = !data_slot ? 5'd0 : ((rem[33:4] != 30'd0) ? 5'd16 : {1'b0, rem[3:0]});
@@ -168,9 +180,9 @@ module hash_pad (
       le_new     = cfg_le_length;
       final_new  = cfg_final;
       len_new    = {2'b00, cfg_len};
-      // final: room for 0x80 and the 8-byte length, rounded up to 64 bytes
-      tot_new    = cfg_final ? (({2'b00, cfg_len} + 34'd72) & ~34'd63)
-                             : (({2'b00, cfg_len} + 34'd63) & ~34'd63);
+      // final: room for 0x80 and the length, rounded up to a whole block
+      tot_new    = cfg_final ? (({2'b00, cfg_len} + TAIL + BMASK) & ~BMASK)
+                             : (({2'b00, cfg_len} + BMASK) & ~BMASK);
       bits_new   = (cfg_prior_bytes + {32'd0, cfg_len}) << 3;
       le_we      = 1'b1;
       final_we   = 1'b1;
@@ -188,16 +200,11 @@ module hash_pad (
       full_we    = 1'b1;
     end else if (active_reg) begin
       if (fill) begin
-        case (pos_reg[5:4])
-          2'd0:    blk_new[511:384] = slot;
-          2'd1:    blk_new[383:256] = slot;
-          2'd2:    blk_new[255:128] = slot;
-          default: blk_new[127:0]   = slot;
-        endcase
+        blk_new[(SLOTS - 1 - slot_idx) * 128 +: 128] = slot;
         blk_we  = 1'b1;
         pos_new = pos_reg + 34'd16;
         pos_we  = 1'b1;
-        if (pos_reg[5:4] == 2'd3) begin
+        if (slot_idx == SLOTS - 1) begin
           full_new = 1'b1;
           full_we  = 1'b1;
         end
@@ -227,7 +234,7 @@ module hash_pad (
       tot_reg    <= 34'd0;
       bits_reg   <= 64'd0;
       pos_reg    <= 34'd0;
-      blk_reg    <= 512'd0;
+      blk_reg    <= {BLOCK_BYTES*8{1'b0}};
     end else begin
       if (active_we) active_reg <= active_new;
       if (done_we)   done_reg   <= done_new;

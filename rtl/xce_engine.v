@@ -18,7 +18,8 @@ module xce_engine #(
     parameter [2:0] CAP_AES  = 3'b111,   // 128/192/256 implemented
     parameter [2:0] CAP_MODE = 3'b111,   // ECB/CBC/CTR implemented
     parameter       CAP_DES  = 1'b1,
-    parameter       CAP_TDES = 1'b1
+    parameter       CAP_TDES = 1'b1,
+    parameter [5:0] CAP_HASH = 6'b111111  // MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512
 ) (
     input  wire         clk,
     input  wire         rst_n,
@@ -76,7 +77,11 @@ localparam [4:0] S_IDLE      = 5'd0,
                  S_ADVANCE   = 5'd11,
                  S_DRAIN     = 5'd12,
                  S_HALT      = 5'd13,
-                 S_KEY_CMP   = 5'd14;
+                 S_KEY_CMP   = 5'd14,
+                 S_STATE     = 5'd15,
+                 S_HASH      = 5'd16,
+                 S_HASH_OUT  = 5'd17,
+                 S_HASH_WAIT = 5'd18;
 
 // --- little-endian 32-bit words inside a beat whose first byte is [127:120]
 function automatic [31:0] bswap32(input [31:0] w);
@@ -99,6 +104,8 @@ reg [11:0]  cprod_reg,    cprod_new;
 reg         phase_reg,    phase_new;
 reg         rerr_reg,     rerr_new;       // sticky read error during the payload
 reg         core_rst_reg, core_rst_new;   // holds the AES core in reset after a soft reset
+reg [1151:0] hstate_reg,  hstate_new;     // hash state buffer as read (9 beats)
+reg [3:0]   hbeat_reg,    hbeat_new;
 
 function automatic [31:0] dword(input [511:0] d, input integer w);
     dword = bswap32(d[511 - 32*w -: 32]);
@@ -111,6 +118,8 @@ wire [63:0] d_src  = {dword(desc_reg, `XCE_DESC_SRC_HI_WORD), dword(desc_reg, `X
 wire [63:0] d_dst  = {dword(desc_reg, `XCE_DESC_DST_HI_WORD), dword(desc_reg, `XCE_DESC_DST_LO_WORD)};
 wire [63:0] d_key  = {dword(desc_reg, `XCE_DESC_KEY_HI_WORD), dword(desc_reg, `XCE_DESC_KEY_LO_WORD)};
 wire [63:0] d_iv   = {dword(desc_reg, `XCE_DESC_IV_HI_WORD),  dword(desc_reg, `XCE_DESC_IV_LO_WORD)};
+wire [63:0] d_state = {dword(desc_reg, `XCE_DESC_STATE_HI_WORD), dword(desc_reg, `XCE_DESC_STATE_LO_WORD)};
+wire [31:0] d_hashw = dword(desc_reg, `XCE_DESC_HASH_WORD);
 wire [7:0]  d_opcode  = d_ctrl[`XCE_DESC_CTRL_OPCODE];
 wire [7:0]  d_alg     = d_ctrl[`XCE_DESC_CTRL_ALG];
 wire [3:0]  d_mode    = d_ctrl[`XCE_DESC_CTRL_MODE];
@@ -129,7 +138,24 @@ wire        d_aes_ok = d_aes && (d_keylen != 2'd3) && CAP_AES[d_keylen] &&
                        (d_mode < 4'd3) && CAP_MODE[d_mode[1:0]] && (d_ctr || d_len[3:0] == 4'h0);
 wire        d_des_ok = ((d_des && CAP_DES) || (d_tdes && CAP_TDES)) &&
                        (d_mode < 4'd2) && (d_len[2:0] == 3'h0);
-wire        d_supported = (d_opcode == `XCE_OPCODE_CIPHER) && (d_aes_ok || d_des_ok);
+wire        d_cipher = (d_opcode == `XCE_OPCODE_CIPHER);
+wire        d_hash   = (d_opcode == `XCE_OPCODE_HASH);
+wire [3:0]  d_halg   = d_hashw[`XCE_DESC_HASH_ALG];
+wire        d_hmac   = d_hashw[`XCE_DESC_HASH_HMAC];
+wire        d_hinit  = d_hashw[`XCE_DESC_HASH_INIT];
+wire        d_hfinal = d_hashw[`XCE_DESC_HASH_FINAL];
+wire        unused_hashw = &{1'b0, d_hashw[31:7], d_hidx[3]};
+wire        d_h512   = (d_halg == `XCE_HASH_SHA384) || (d_halg == `XCE_HASH_SHA512);
+// a message continues in the next request only on whole blocks
+wire [3:0]  d_hidx    = d_halg - 4'd1;
+wire        d_hash_ok = (d_halg != 4'd0) && (d_halg <= 4'd6) && CAP_HASH[d_hidx[2:0]] &&
+                        (d_hfinal || (d_h512 ? d_len[6:0] == 7'h0 : d_len[5:0] == 6'h0));
+wire        d_hread   = !d_hinit || d_hmac;   // the state buffer is read
+wire        d_hwrite  = !d_hfinal;            // the chaining state goes back to it
+`include "hash_lengths.vh"
+wire [31:0] d_digest  = hash_digest_bytes(d_halg);
+wire [3:0]  h_out_beats = d_hfinal ? d_digest[7:4] + {3'b0, d_digest[3:0] != 4'h0} : 4'd4;
+wire        d_supported = (d_cipher && (d_aes_ok || d_des_ok)) || (d_hash && d_hash_ok);
 
 // --- ring geometry
 wire        cmd_ok   = (cmd_size_log2 != 4'd0) && (cmd_size_log2 <= 4'd12);
@@ -153,9 +179,10 @@ always @* begin
     case (state_reg)
         S_CHECK: case (check_reg)
             2'd0: begin chk_addr = d_src; chk_len = d_len;  end
-            2'd1: begin chk_addr = d_dst; chk_len = d_len;  end
-            2'd2: begin chk_addr = d_key; chk_len = 32'd32; end
-            default: begin chk_addr = d_iv; chk_len = d_ecb ? 32'd0 : 32'd16; end
+            2'd1: begin chk_addr = d_dst; chk_len = d_hash ? (d_hfinal ? d_digest : 32'd0) : d_len; end
+            2'd2: begin chk_addr = d_hash ? d_state : d_key;
+                        chk_len = d_hash ? ((d_hread || d_hwrite) ? 32'd136 : 32'd0) : 32'd32; end
+            default: begin chk_addr = d_iv; chk_len = (d_ecb || d_hash) ? 32'd0 : 32'd16; end
         endcase
         S_CPL_CHECK: begin chk_addr = cpl_addr; chk_len = 32'd16; end
         default: ;
@@ -207,6 +234,7 @@ dma_writer u_writer (
 );
 
 wire in_payload = (state_reg == S_DATA);
+wire in_hashing = (state_reg == S_HASH);
 
 // The core has its own reset so a soft reset also clears a hung core.
 wire core_rst_n = rst_n && !core_rst_reg;
@@ -218,6 +246,23 @@ cipher_unit #(.CAP_AES(CAP_AES), .CAP_DES(CAP_DES), .CAP_TDES(CAP_TDES)) u_ciphe
     .key_load(key_load), .key(key_reg), .key_len(d_keylen), .key_ready(key_ready),
     .in_valid(in_payload && rd_valid), .in_ready(cu_in_ready), .in_data(rd_data),
     .out_valid(cu_out_valid), .out_ready(in_payload && wr_in_ready), .out_data(cu_out)
+);
+
+reg          hash_start;
+wire         hash_in_ready, hash_done;
+wire [511:0] hash_result;
+// the unit latches these with hash_start, in the cycle the last beat arrives: hstate_new
+wire [63:0]  h_prior = {hstate_new[71:64], hstate_new[79:72], hstate_new[87:80], hstate_new[95:88],
+                        hstate_new[103:96], hstate_new[111:104], hstate_new[119:112], hstate_new[127:120]};
+wire         unused_hstate = &{1'b0, hstate_new[63:0]};
+
+hash_unit #(.CAP(CAP_HASH)) u_hash (
+    .clk(clk), .rst_n(core_rst_n), .fault_stuck(fault_stuck),
+    .start(hash_start), .alg(d_halg), .init(d_hinit && !d_hmac), .final_blk(d_hfinal), .hmac(d_hmac),
+    .prior(d_hread ? h_prior : 64'h0), .len(d_len),
+    .state_in(hstate_new[1151:640]), .outer_in(hstate_new[639:128]),
+    .in_valid(in_hashing && rd_valid), .in_ready(hash_in_ready), .in_data(rd_data),
+    .done(hash_done), .result(hash_result)
 );
 
 // Completion record: TAG, STATUS|PHASE, LEN, CHECK.
@@ -256,7 +301,9 @@ always @* begin
     rd_start = 1'b0; rd_addr = desc_addr; rd_len = 32'd64; rd_ready = 1'b0;
     wr_start = 1'b0; wr_addr = cpl_addr;  wr_len = 32'd16;
     wr_in_valid = 1'b0; wr_in_data = cu_out;
-    key_load = 1'b0; cfg_start = 1'b0;
+    key_load = 1'b0; cfg_start = 1'b0; hash_start = 1'b0;
+    hstate_new = hstate_reg;
+    hbeat_new  = hbeat_reg;
 
     case (state_reg)
         S_IDLE: if (work) begin
@@ -293,6 +340,13 @@ always @* begin
             if (!chk_ok) begin
                 status_new = `XCE_STATUS_DMA_RANGE;
                 state_new  = S_CPL_CHECK;
+            end else if (check_reg == 2'd3 && d_hash) begin
+                hstate_new = 1152'h0;
+                hbeat_new  = 4'd0;
+                rd_start   = d_hread;
+                rd_addr    = d_state;
+                rd_len     = 32'd136;
+                state_new  = S_STATE;
             end else if (check_reg == 2'd3) begin
                 rd_start  = 1'b1;
                 rd_addr   = d_key;
@@ -364,6 +418,51 @@ always @* begin
                 state_new = S_CPL_CHECK;
             end
         end
+        S_STATE: begin
+            // 9 beats of state buffer (none when a plain hash starts here)
+            rd_ready = 1'b1;
+            if (d_hread && rd_valid) begin
+                hstate_new = {hstate_reg[1023:0], rd_data};
+                if (rd_err) status_new = `XCE_STATUS_DMA_ERROR;
+                hbeat_new = hbeat_reg + 4'd1;
+            end
+            if (!d_hread || (rd_valid && hbeat_reg == 4'd8)) begin
+                if (status_new != `XCE_STATUS_OK)
+                    state_new = S_CPL_CHECK;
+                else begin
+                    hash_start = 1'b1;
+                    rd_start   = 1'b1;
+                    rd_addr    = d_src;
+                    rd_len     = d_len;
+                    rerr_new   = 1'b0;
+                    state_new  = S_HASH;
+                end
+            end
+        end
+        S_HASH: begin
+            rd_ready = hash_in_ready;
+            if (rd_valid && hash_in_ready && rd_err) rerr_new = 1'b1;
+            if (hash_done && rd_idle) begin
+                // the digest to DST, or the chaining state back to the buffer
+                wr_start  = 1'b1;
+                wr_addr   = d_hfinal ? d_dst : d_state;
+                wr_len    = d_hfinal ? d_digest : 32'd64;
+                hbeat_new = 4'd0;
+                state_new = S_HASH_OUT;
+            end
+        end
+        S_HASH_OUT: begin
+            wr_in_valid = 1'b1;
+            wr_in_data  = hash_result[511 - 128 * hbeat_reg[1:0] -: 128];
+            if (wr_in_ready) begin
+                hbeat_new = hbeat_reg + 4'd1;
+                if (hbeat_reg + 4'd1 == h_out_beats) state_new = S_HASH_WAIT;
+            end
+        end
+        S_HASH_WAIT: if (wr_idle) begin
+            if (rerr_reg || wr_err) status_new = `XCE_STATUS_DMA_ERROR;
+            state_new = S_CPL_CHECK;
+        end
         S_CPL_CHECK: begin
             if (chk_ok) begin
                 wr_start  = 1'b1;
@@ -414,6 +513,8 @@ always @(posedge clk or negedge rst_n) begin
         phase_reg    <= 1'b1;
         rerr_reg     <= 1'b0;
         core_rst_reg <= 1'b0;
+        hstate_reg   <= 1152'h0;
+        hbeat_reg    <= 4'd0;
     end else begin
         state_reg    <= state_new;
         desc_reg     <= desc_new;
@@ -430,6 +531,8 @@ always @(posedge clk or negedge rst_n) begin
         phase_reg    <= phase_new;
         rerr_reg     <= rerr_new;
         core_rst_reg <= core_rst_new;
+        hstate_reg   <= hstate_new;
+        hbeat_reg    <= hbeat_new;
     end
 end
 
@@ -441,7 +544,7 @@ assign req_done   = (state_reg == S_ADVANCE);
 assign req_irq    = req_done && d_irq;
 assign req_status = status_reg;
 assign req_bytes  = cpl_len;
-assign core_busy  = (state_reg == S_KEY_EXP) || (state_reg == S_DATA);
+assign core_busy  = (state_reg == S_KEY_EXP) || (state_reg == S_DATA) || (state_reg == S_HASH);
 
 endmodule
 

@@ -16,7 +16,8 @@ module xce_top #(
     parameter [31:0] CAP_AES  = 32'd7,
     parameter [31:0] CAP_MODE = 32'd7,
     parameter [31:0] CAP_DES  = 32'd1,
-    parameter [31:0] CAP_TDES = 32'd1
+    parameter [31:0] CAP_TDES = 32'd1,
+    parameter [31:0] CAP_HASH = 32'h3f    // MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512
 ) (
     input  wire         clk,
     input  wire         rst_n,
@@ -89,9 +90,10 @@ xce_regfile u_regs (
     .id_build_i(BUILD_ID), .id_clock_hz_i(CLOCK_HZ),
     .id_cap_algos_aes128_i(CAP_AES[0]), .id_cap_algos_aes192_i(CAP_AES[1]),
     .id_cap_algos_aes256_i(CAP_AES[2]),
-    .id_cap_algos_des_i(CAP_DES[0]), .id_cap_algos_tdes_i(CAP_TDES[0]), .id_cap_algos_md5_i(1'b0),
-    .id_cap_algos_sha1_i(1'b0), .id_cap_algos_sha224_i(1'b0), .id_cap_algos_sha256_i(1'b0),
-    .id_cap_algos_sha384_i(1'b0), .id_cap_algos_sha512_i(1'b0), .id_cap_algos_hmac_i(1'b0),
+    .id_cap_algos_des_i(CAP_DES[0]), .id_cap_algos_tdes_i(CAP_TDES[0]), .id_cap_algos_md5_i(CAP_HASH[0]),
+    .id_cap_algos_sha1_i(CAP_HASH[1]), .id_cap_algos_sha224_i(CAP_HASH[2]), .id_cap_algos_sha256_i(CAP_HASH[3]),
+    .id_cap_algos_sha384_i(CAP_HASH[4]), .id_cap_algos_sha512_i(CAP_HASH[5]),
+    .id_cap_algos_hmac_i(CAP_HASH[5:0] != 6'h0),
     .id_cap_algos_pka_i(1'b0),
     .id_cap_modes_ecb_i(CAP_MODE[0]), .id_cap_modes_cbc_i(CAP_MODE[1]), .id_cap_modes_ctr_i(CAP_MODE[2]),
     .id_topology_cores_i(8'(CORES)), .id_topology_rings_i(8'd1),
@@ -126,10 +128,11 @@ always @* begin
 end
 
 wire [4:0] unused_ring_hi = {cmd_size_log2[31], cpl_size_log2[31], cmd_prod[31], cpl_cons[31], 1'b0};
-wire unused_regs = &{1'b0, unused_ring_hi, cmd_size_log2[30:4], cpl_size_log2[30:4],
+wire unused_regs = &{1'b0, CAP_HASH[31:6], unused_ring_hi, cmd_size_log2[30:4], cpl_size_log2[30:4],
                      cmd_prod[30:12], cpl_cons[30:12], cmd_prod_wr_unused};
 
-xce_engine #(.CAP_AES(CAP_AES[2:0]), .CAP_MODE(CAP_MODE[2:0]), .CAP_DES(CAP_DES[0]), .CAP_TDES(CAP_TDES[0])) u_engine (
+xce_engine #(.CAP_AES(CAP_AES[2:0]), .CAP_MODE(CAP_MODE[2:0]), .CAP_DES(CAP_DES[0]), .CAP_TDES(CAP_TDES[0]),
+             .CAP_HASH(CAP_HASH[5:0])) u_engine (
     .clk(clk), .rst_n(rst_n), .fault_stuck(fault_stuck),
     .enable(ctrl_enable), .soft_reset(ctrl_soft_reset),
     .cmd_base({cmd_base_hi, cmd_base_lo}), .cmd_size_log2(cmd_size_log2[3:0]), .cmd_prod(cmd_prod[11:0]),

@@ -99,6 +99,13 @@ void xce_close(xce_dev *dev);
 #define XCE_CAP_AES256 (1u << 2)
 #define XCE_CAP_DES (1u << 3)
 #define XCE_CAP_TDES (1u << 4)
+#define XCE_CAP_MD5 (1u << 8)      /* hash bits: 1u << (7 + enum xce_hash_alg) */
+#define XCE_CAP_SHA1 (1u << 9)
+#define XCE_CAP_SHA224 (1u << 10)
+#define XCE_CAP_SHA256 (1u << 11)
+#define XCE_CAP_SHA384 (1u << 12)
+#define XCE_CAP_SHA512 (1u << 13)
+#define XCE_CAP_HMAC (1u << 14)
 #define XCE_CAP_MODE_ECB (1u << 0)
 #define XCE_CAP_MODE_CBC (1u << 1)
 #define XCE_CAP_MODE_CTR (1u << 2)
@@ -163,16 +170,52 @@ struct xce_cipher_params {
 int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_session **out) XCE_MUST_CHECK;
 void xce_session_destroy(xce_session *s);
 
+/* --- hash and HMAC sessions */
+enum xce_hash_alg {
+    XCE_HASH_MD5 = 1, XCE_HASH_SHA1, XCE_HASH_SHA224, XCE_HASH_SHA256, XCE_HASH_SHA384, XCE_HASH_SHA512
+};
+struct xce_hash_params {
+    enum xce_hash_alg alg;
+    const uint8_t *hmac_key;   /* NULL: plain hash; else HMAC (RFC 2104) with this key */
+    size_t hmac_key_len;
+};
+int xce_hash_session_create(xce_dev *dev, const struct xce_hash_params *p, xce_session **out) XCE_MUST_CHECK;
+size_t xce_digest_size(const xce_session *s);
+/* Name as OpenSSL 3 prints it in `dgst` output: "MD5", "SHA1", "SHA2-256"... */
+const char *xce_hash_name(enum xce_hash_alg alg);
+
+/* Streaming: any number of updates of any length, then final (which also
+ * frees the context; xce_hash_free discards one unfinished). */
+typedef struct xce_hash_ctx xce_hash_ctx;
+int xce_hash_init(xce_session *s, xce_hash_ctx **out) XCE_MUST_CHECK;
+int xce_hash_update(xce_hash_ctx *c, const void *data, size_t len) XCE_MUST_CHECK;
+int xce_hash_final(xce_hash_ctx *c, uint8_t *digest) XCE_MUST_CHECK;
+void xce_hash_free(xce_hash_ctx *c);
+/* One shot. */
+int xce_hash(xce_session *s, const void *data, size_t len, uint8_t *digest) XCE_MUST_CHECK;
+
 enum xce_path { XCE_PATH_NONE = 0, XCE_PATH_ENGINE, XCE_PATH_SOFTWARE };
+
+/* A hash operation carries its message's state (what xce_hash_ctx keeps):
+ * chaining state [0,64), HMAC outer state [64,128), bytes already hashed
+ * [128,136) little-endian. INIT starts a plain hash from the standard
+ * initial value; without FINAL, len must be whole blocks and the chaining
+ * state is written back; with FINAL the digest goes to dst. */
+#define XCE_HASH_STATE_BYTES 136
+#define XCE_HASH_INIT 1u
+#define XCE_HASH_FINAL 2u
+#define XCE_HASH_HMAC 4u           /* set by the library from the session */
 
 #define XCE_MAX_REQUEST (1u << 20)   /* bytes per operation */
 
 struct xce_op {
     xce_session *session;
     const uint8_t *src;
-    uint8_t *dst;              /* may equal src */
+    uint8_t *dst;              /* may equal src; hash: the digest (on FINAL) */
     size_t len;                /* ECB/CBC: multiple of the block size (AES 16, DES 8); at most XCE_MAX_REQUEST */
     uint8_t iv[16];            /* CBC IV or CTR counter block (DES: the first 8 bytes); unused for ECB */
+    uint8_t *hash_state;       /* hash sessions: XCE_HASH_STATE_BYTES, see above */
+    unsigned hash_flags;       /* hash sessions: XCE_HASH_INIT, XCE_HASH_FINAL */
     void *user;                /* the caller's, untouched */
     /* set by the library when the operation is dequeued */
     int status;                /* XCE_OK or an error */

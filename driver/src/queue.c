@@ -87,6 +87,13 @@ void xce_complete_sw(xce_dev *dev, struct xce_op *op, enum xce_fallback reason)
                      : reason == XCE_FB_ENGINE_ERROR ? XCE_ERR_ENGINE
                      : reason == XCE_FB_QUEUE_FULL ? XCE_ERR_BUSY : XCE_ERR_UNSUPPORTED;
         op->path = XCE_PATH_NONE;
+    } else if (op->session->is_hash) {
+        op->status = xce_sw_hash(op->session->hash_alg, op->hash_flags | (op->session->hmac ? XCE_HASH_HMAC : 0),
+                                 op->hash_state, op->src, op->len, op->dst);
+        op->path = XCE_PATH_SOFTWARE;
+        dev->st.sw_requests++;
+        dev->st.sw_bytes += op->len;
+        dev->st.fallback[reason]++;
     } else {
         op->status = xce_sw_cipher(op->session, op->iv, op->src, op->dst, op->len);
         op->path = XCE_PATH_SOFTWARE;
@@ -100,7 +107,14 @@ void xce_complete_sw(xce_dev *dev, struct xce_op *op, enum xce_fallback reason)
 static int op_valid(const struct xce_op *op, xce_dev *dev)
 {
     const struct xce_session *s = op->session;
-    if (!s || s->dev != dev || (op->len && (!op->src || !op->dst)) || op->len > XCE_MAX_REQUEST)
+    if (!s || s->dev != dev || op->len > XCE_MAX_REQUEST || (op->len && !op->src))
+        return 0;
+    if (s->is_hash) {
+        int final = (op->hash_flags & XCE_HASH_FINAL) != 0;
+        return op->hash_state && (op->hash_flags & ~(XCE_HASH_INIT | XCE_HASH_FINAL)) == 0 &&
+               (!final || op->dst) && (final || op->len % xce_hash_alg_block(s->hash_alg) == 0);
+    }
+    if (op->len && !op->dst)
         return 0;
     return s->mode == XCE_MODE_CTR || op->len % xce_block_size(s) == 0;
 }
@@ -231,9 +245,14 @@ int xce_engine_run(xce_dev *dev, struct xce_op *op)
     return run_one(dev, op, 1);
 }
 
+int xce_run_one(xce_dev *dev, struct xce_op *op)
+{
+    return run_one(dev, op, 0);
+}
+
 int xce_cipher(xce_session *s, const uint8_t iv_in[16], const uint8_t *in, uint8_t *out, size_t len)
 {
-    if (!s || (len && (!in || !out)) || (s->mode != XCE_MODE_ECB && !iv_in))
+    if (!s || s->is_hash || (len && (!in || !out)) || (s->mode != XCE_MODE_ECB && !iv_in))
         return XCE_ERR_INVAL;
     size_t bs = xce_block_size(s);
     if (s->mode != XCE_MODE_CTR && len % bs)
@@ -268,6 +287,8 @@ int xce_cipher(xce_session *s, const uint8_t iv_in[16], const uint8_t *in, uint8
 
 size_t xce_block_size(const xce_session *s)
 {
+    if (s && s->is_hash)
+        return xce_hash_alg_block(s->hash_alg);
     return s && s->alg != XCE_ALG_AES ? 8 : 16;
 }
 

@@ -93,25 +93,18 @@ void xce_ring_teardown(xce_dev *dev)
 
 static void release_slot(xce_dev *dev, struct xce_slot *sl)
 {
-    xce_wipe(sl->buf, XCE_BUF_DATA);   /* key and IV */
+    xce_wipe(sl->buf, XCE_BUF_HDATA);   /* key and IV, or hash state (the larger) */
     xce_arena_free(&dev->arena, sl->buf);
     sl->op = NULL;
     sl->buf = NULL;
     dev->inflight--;
 }
 
-int xce_ring_submit(xce_dev *dev, struct xce_op *op)
+/* Fill the bounce buffer and the descriptor words that differ between
+ * cipher and hash requests; returns the descriptor's CTRL word. */
+static uint32_t stage_cipher(const struct xce_op *op, uint8_t *buf, uint64_t bus, uint8_t *d)
 {
-    uint32_t slot = dev->prod;
-    struct xce_slot *sl = &dev->slots[slot];
-    if (dev->inflight >= XCE_RING_N - 1 || sl->op)
-        return XCE_ERR_BUSY;
-    uint8_t *buf;
-    uint64_t bus;
-    if (xce_arena_alloc(&dev->arena, XCE_BUF_DATA + op->len, &buf, &bus) != XCE_OK)
-        return XCE_ERR_BUSY;
-
-    struct xce_session *s = op->session;
+    const struct xce_session *s = op->session;
     memset(buf, 0, XCE_BUF_DATA);
     memcpy(buf + XCE_BUF_KEY, s->key, s->key_len);
     if (s->alg == XCE_ALG_3DES && s->key_len == 16)
@@ -119,26 +112,7 @@ int xce_ring_submit(xce_dev *dev, struct xce_op *op)
     memcpy(buf + XCE_BUF_IV, op->iv, 16);
     if (op->len)
         memcpy(buf + XCE_BUF_DATA, op->src, op->len);
-
-    sl->gen = (sl->gen + 1) & 0xffffff;
-    sl->op = op;
-    sl->buf = buf;
-    sl->bus = bus;
-    op->priv_slot = slot;
-    op->priv_gen = sl->gen;
-
-    uint32_t ctrl = (uint32_t)XCE_OPCODE_CIPHER << XCE_DESC_CTRL_OPCODE_SHIFT |
-                    (uint32_t)s->alg << XCE_DESC_CTRL_ALG_SHIFT |
-                    (uint32_t)s->mode << XCE_DESC_CTRL_MODE_SHIFT |
-                    (uint32_t)(s->decrypt ? 1 : 0) << XCE_DESC_CTRL_DECRYPT_SHIFT |
-                    (uint32_t)(s->alg == XCE_ALG_AES ? s->key_len / 8 - 2 : 0) << XCE_DESC_CTRL_KEY_LEN_SHIFT |
-                    1u << XCE_DESC_CTRL_IRQ_SHIFT;
-    uint8_t *d = dev->ring_va + (size_t)slot * XCE_DESC_BYTES;
-    memset(d, 0, XCE_DESC_BYTES);
     uint64_t data = bus + XCE_BUF_DATA, key = bus + XCE_BUF_KEY, iv = bus + XCE_BUF_IV;
-    put32(d + 4 * XCE_DESC_CTRL_WORD, ctrl);
-    put32(d + 4 * XCE_DESC_TAG_WORD, slot | sl->gen << 8);
-    put32(d + 4 * XCE_DESC_LEN_WORD, (uint32_t)op->len);
     put32(d + 4 * XCE_DESC_SRC_LO_WORD, (uint32_t)data);
     put32(d + 4 * XCE_DESC_SRC_HI_WORD, (uint32_t)(data >> 32));
     put32(d + 4 * XCE_DESC_DST_LO_WORD, (uint32_t)data);
@@ -147,6 +121,59 @@ int xce_ring_submit(xce_dev *dev, struct xce_op *op)
     put32(d + 4 * XCE_DESC_KEY_HI_WORD, (uint32_t)(key >> 32));
     put32(d + 4 * XCE_DESC_IV_LO_WORD, (uint32_t)iv);
     put32(d + 4 * XCE_DESC_IV_HI_WORD, (uint32_t)(iv >> 32));
+    return (uint32_t)XCE_OPCODE_CIPHER << XCE_DESC_CTRL_OPCODE_SHIFT |
+           (uint32_t)s->alg << XCE_DESC_CTRL_ALG_SHIFT |
+           (uint32_t)s->mode << XCE_DESC_CTRL_MODE_SHIFT |
+           (uint32_t)(s->decrypt ? 1 : 0) << XCE_DESC_CTRL_DECRYPT_SHIFT |
+           (uint32_t)(s->alg == XCE_ALG_AES ? s->key_len / 8 - 2 : 0) << XCE_DESC_CTRL_KEY_LEN_SHIFT;
+}
+
+static uint32_t stage_hash(const struct xce_op *op, uint8_t *buf, uint64_t bus, uint8_t *d)
+{
+    const struct xce_session *s = op->session;
+    memset(buf, 0, XCE_BUF_HDATA);
+    memcpy(buf + XCE_BUF_HSTATE, op->hash_state, XCE_HASH_STATE_BYTES);
+    if (op->len)
+        memcpy(buf + XCE_BUF_HDATA, op->src, op->len);
+    uint64_t data = bus + XCE_BUF_HDATA, digest = bus + XCE_BUF_HDIGEST, state = bus + XCE_BUF_HSTATE;
+    uint32_t hw = (uint32_t)s->hash_alg << XCE_DESC_HASH_ALG_SHIFT |
+                  (uint32_t)(s->hmac ? 1 : 0) << XCE_DESC_HASH_HMAC_SHIFT |
+                  (uint32_t)(op->hash_flags & XCE_HASH_INIT ? 1 : 0) << XCE_DESC_HASH_INIT_SHIFT |
+                  (uint32_t)(op->hash_flags & XCE_HASH_FINAL ? 1 : 0) << XCE_DESC_HASH_FINAL_SHIFT;
+    put32(d + 4 * XCE_DESC_HASH_WORD, hw);
+    put32(d + 4 * XCE_DESC_SRC_LO_WORD, (uint32_t)data);
+    put32(d + 4 * XCE_DESC_SRC_HI_WORD, (uint32_t)(data >> 32));
+    put32(d + 4 * XCE_DESC_DST_LO_WORD, (uint32_t)digest);
+    put32(d + 4 * XCE_DESC_DST_HI_WORD, (uint32_t)(digest >> 32));
+    put32(d + 4 * XCE_DESC_STATE_LO_WORD, (uint32_t)state);
+    put32(d + 4 * XCE_DESC_STATE_HI_WORD, (uint32_t)(state >> 32));
+    return (uint32_t)XCE_OPCODE_HASH << XCE_DESC_CTRL_OPCODE_SHIFT;
+}
+
+int xce_ring_submit(xce_dev *dev, struct xce_op *op)
+{
+    uint32_t slot = dev->prod;
+    struct xce_slot *sl = &dev->slots[slot];
+    if (dev->inflight >= XCE_RING_N - 1 || sl->op)
+        return XCE_ERR_BUSY;
+    int hash = op->session->is_hash;
+    uint8_t *buf;
+    uint64_t bus;
+    if (xce_arena_alloc(&dev->arena, (hash ? XCE_BUF_HDATA : XCE_BUF_DATA) + op->len, &buf, &bus) != XCE_OK)
+        return XCE_ERR_BUSY;
+    sl->gen = (sl->gen + 1) & 0xffffff;
+    sl->op = op;
+    sl->buf = buf;
+    sl->bus = bus;
+    op->priv_slot = slot;
+    op->priv_gen = sl->gen;
+
+    uint8_t *d = dev->ring_va + (size_t)slot * XCE_DESC_BYTES;
+    memset(d, 0, XCE_DESC_BYTES);
+    uint32_t ctrl = hash ? stage_hash(op, buf, bus, d) : stage_cipher(op, buf, bus, d);
+    put32(d + 4 * XCE_DESC_CTRL_WORD, ctrl | 1u << XCE_DESC_CTRL_IRQ_SHIFT);
+    put32(d + 4 * XCE_DESC_TAG_WORD, slot | sl->gen << 8);
+    put32(d + 4 * XCE_DESC_LEN_WORD, (uint32_t)op->len);
 
     if (dev->inflight == 0)
         dev->last_progress = dev->be.now(dev->be.ctx);
@@ -203,9 +230,17 @@ static uint64_t timeout_for(xce_dev *dev)
 static void finish(xce_dev *dev, struct xce_slot *sl)
 {
     struct xce_op *op = sl->op;
-    if (op->len)
-        memcpy(op->dst, sl->buf + XCE_BUF_DATA, op->len);
-    xce_wipe(sl->buf + XCE_BUF_DATA, op->len);
+    if (!op->session->is_hash) {
+        if (op->len)
+            memcpy(op->dst, sl->buf + XCE_BUF_DATA, op->len);
+        xce_wipe(sl->buf + XCE_BUF_DATA, op->len);
+    } else if (op->hash_flags & XCE_HASH_FINAL) {
+        memcpy(op->dst, sl->buf + XCE_BUF_HDIGEST, xce_digest_size(op->session));
+        xce_wipe(sl->buf, XCE_BUF_HDATA + op->len);
+    } else {
+        memcpy(op->hash_state, sl->buf + XCE_BUF_HSTATE, 64);
+        xce_wipe(sl->buf, XCE_BUF_HDATA + op->len);
+    }
     release_slot(dev, sl);
     op->status = XCE_OK;
     op->path = XCE_PATH_ENGINE;

@@ -46,10 +46,14 @@ void xce_arena_free(struct xce_arena *a, uint8_t *va);
 #define XCE_RING_LOG2 6
 #define XCE_RING_N (1u << XCE_RING_LOG2)
 
-/* Layout of a request's bounce buffer. */
+/* Layout of a request's bounce buffer: cipher requests key, IV, payload;
+ * hash requests state, digest, payload. */
 #define XCE_BUF_KEY 0
 #define XCE_BUF_IV 32
 #define XCE_BUF_DATA 64
+#define XCE_BUF_HSTATE 0
+#define XCE_BUF_HDIGEST 160
+#define XCE_BUF_HDATA 256
 
 struct xce_slot {
     struct xce_op *op;       /* NULL when free */
@@ -93,6 +97,10 @@ struct xce_dev {
 
 struct xce_session {
     xce_dev *dev;
+    int is_hash;
+    enum xce_hash_alg hash_alg;
+    int hmac;
+    uint8_t hmac_inner[64], hmac_outer[64];
     enum xce_alg alg;
     enum xce_mode mode;
     int decrypt;
@@ -106,6 +114,16 @@ struct xce_session {
 int xce_sw_session_init(struct xce_session *s);
 int xce_sw_cipher(struct xce_session *s, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
 void xce_sw_session_free(struct xce_session *s);
+
+/* hash software path (swhash.c) */
+size_t xce_hash_alg_block(enum xce_hash_alg alg);
+size_t xce_hash_alg_digest(enum xce_hash_alg alg);
+int xce_sw_hash(enum xce_hash_alg alg, unsigned flags, uint8_t state[XCE_HASH_STATE_BYTES],
+                const uint8_t *in, size_t len, uint8_t *digest);
+void xce_sw_hmac_states(enum xce_hash_alg alg, const uint8_t *key, size_t key_len,
+                        uint8_t inner[64], uint8_t outer[64]);
+/* run one operation to completion, lock held (queue.c) */
+int xce_run_one(xce_dev *dev, struct xce_op *op);
 
 /* engine rings (ring.c), called with dev->lock held */
 int xce_ring_setup(xce_dev *dev);

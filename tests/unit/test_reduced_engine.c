@@ -1,6 +1,6 @@
 /* test_reduced_engine.c - the driver against a reduced RTL build (built
- * with CAP_AES=AES-128 only, CAP_MODE=ECB|CBC, 3DES but no single DES), as
- * a small FPGA would carry. Nothing in the driver is told: it must read the capability bits,
+ * with CAP_AES=AES-128 only, CAP_MODE=ECB|CBC, 3DES but no single DES,
+ * SHA-256 as the only hash), as a small FPGA would carry. Nothing in the driver is told: it must read the capability bits,
  * offload what they allow, and serve the rest in software counted as
  * 'algorithm not in hardware'; the hardware policy refuses clearly. */
 #include <string.h>
@@ -38,15 +38,15 @@ int main(void)
 {
     check_seed();
     xce_dev *dev;
-    struct xce_open_opts o = { .policy = XCE_POLICY_AUTO };
+    struct xce_open_opts o = { .policy = XCE_POLICY_AUTO, .crossover_bytes = 1 };
     if (!CHECK(xce_open("sim", &o, &dev) == XCE_OK, "attach to the reduced engine"))
         return check_done();
     struct xce_info info;
     if (xce_get_info(dev, &info) != XCE_OK)
         memset(&info, 0, sizeof info);
-    CHECK(info.cap_algos == (XCE_CAP_AES128 | XCE_CAP_TDES) &&
+    CHECK(info.cap_algos == (XCE_CAP_AES128 | XCE_CAP_TDES | XCE_CAP_SHA256 | XCE_CAP_HMAC) &&
               info.cap_modes == (XCE_CAP_MODE_ECB | XCE_CAP_MODE_CBC) && info.engine_enabled,
-          "ID block: AES-128 ECB/CBC and 3DES only (algos %x, modes %x); self-test passed",
+          "ID block: AES-128 ECB/CBC, 3DES, SHA-256 only (algos %x, modes %x); self-test passed",
           info.cap_algos, info.cap_modes);
     uint64_t hw, uns;
     CHECK(run(dev, 1, 16, &hw, &uns) == XCE_OK && hw == 1 && uns == 0, "aes-128-cbc: on the engine");
@@ -55,6 +55,21 @@ int main(void)
           "aes-256-cbc: software, counted as 'algorithm not in hardware'");
     CHECK(run(dev, 2, 16, &hw, &uns) == XCE_OK && hw == 0 && uns == 1,
           "aes-128-ctr: software, counted as 'algorithm not in hardware'");
+    for (int alg = XCE_HASH_SHA1; alg <= XCE_HASH_SHA256; alg += XCE_HASH_SHA256 - XCE_HASH_SHA1) {
+        struct xce_hash_params hp = { (enum xce_hash_alg)alg, NULL, 0 };
+        xce_session *hs;
+        struct xce_stats a, b;
+        uint8_t md[64];
+        int ok = xce_hash_session_create(dev, &hp, &hs) == XCE_OK && xce_get_stats(dev, &a) == XCE_OK &&
+                 xce_hash(hs, "abc", 3, md) == XCE_OK && xce_get_stats(dev, &b) == XCE_OK;
+        xce_session_destroy(hs);
+        if (alg == XCE_HASH_SHA256)
+            CHECK(ok && b.hw_requests == a.hw_requests + 1 && md[0] == 0xba, "SHA-256: on the engine");
+        else
+            CHECK(ok && b.fallback[XCE_FB_ALG_UNSUPPORTED] == a.fallback[XCE_FB_ALG_UNSUPPORTED] + 1 &&
+                      md[0] == 0xa9,
+                  "SHA-1: software, counted as 'algorithm not in hardware'");
+    }
     xce_close(dev);
 
     o.policy = XCE_POLICY_HARDWARE;

@@ -134,8 +134,8 @@ static void registers(struct rig *r)
 {
     CHECK(rd(r, XCE_REG_ID_MAGIC) == XCE_MAGIC, "ID_MAGIC reads 'XCE1'");
     CHECK((rd(r, XCE_REG_ID_VERSION) >> XCE_ID_VERSION_MAJOR_SHIFT) == XCE_VERSION_MAJOR, "ID_VERSION major");
-    CHECK(rd(r, XCE_REG_ID_CAP_ALGOS) == 0x1f && rd(r, XCE_REG_ID_CAP_MODES) == 7,
-          "capabilities: AES-128/192/256, DES, 3DES; ECB/CBC/CTR");
+    CHECK(rd(r, XCE_REG_ID_CAP_ALGOS) == 0x7f1f && rd(r, XCE_REG_ID_CAP_MODES) == 7,
+          "capabilities: AES-128/192/256, DES, 3DES, MD5, SHA-1/224/256/384/512, HMAC; ECB/CBC/CTR");
     w(r, XCE_REG_ID_MAGIC, 0);
     CHECK(rd(r, XCE_REG_ID_MAGIC) == XCE_MAGIC, "ID_MAGIC is read-only");
     CHECK(rd(r, XCE_REG_INT_COAL_COUNT) == XCE_REG_INT_COAL_COUNT_RESET &&
