@@ -89,6 +89,62 @@ static int engine_has(const xce_dev *dev, const struct kat *k)
     return (dev->cap_algos & key_cap) && (dev->cap_modes & (1u << k->mode));
 }
 
+/* Hashes: FIPS 180-4 / RFC 1321 "abc", RFC 4231 test case 2 (HMAC-SHA-256). */
+struct hash_kat {
+    const char *name;
+    enum xce_hash_alg alg;
+    const char *key, *msg, *md;
+};
+
+static const struct hash_kat hash_kats[] = {
+    { "md5 (RFC 1321 A.5)", XCE_HASH_MD5, NULL, "abc", "900150983cd24fb0d6963f7d28e17f72" },
+    { "sha1 (FIPS 180-4 abc)", XCE_HASH_SHA1, NULL, "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+    { "sha256 (FIPS 180-4 abc)", XCE_HASH_SHA256, NULL, "abc",
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+    { "sha512 (FIPS 180-4 abc)", XCE_HASH_SHA512, NULL, "abc",
+      "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+      "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
+    { "hmac-sha256 (RFC 4231 case 2)", XCE_HASH_SHA256, "Jefe", "what do ya want for nothing?",
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+};
+
+static int run_hash_kat(xce_dev *dev, const struct hash_kat *k, int on_engine)
+{
+    struct xce_session s = { .dev = dev, .is_hash = 1, .hash_alg = k->alg, .hmac = k->key != NULL };
+    uint8_t state[XCE_HASH_STATE_BYTES] = { 0 }, md[64], want[64];
+    size_t n = unhex(k->md, want);
+    unsigned flags = XCE_HASH_FINAL;
+    if (s.hmac) {
+        xce_sw_hmac_states(k->alg, (const uint8_t *)k->key, strlen(k->key), state, state + 64);
+        state[128] = (uint8_t)xce_hash_alg_block(k->alg);   /* prior: the key block */
+    } else {
+        flags |= XCE_HASH_INIT;
+    }
+    int ok;
+    if (on_engine) {
+        struct xce_op op = { .session = &s, .src = (const uint8_t *)k->msg, .dst = md, .len = strlen(k->msg),
+                             .hash_state = state, .hash_flags = flags };
+        ok = xce_engine_run(dev, &op) == XCE_OK && op.path == XCE_PATH_ENGINE;
+    } else {
+        ok = xce_sw_hash(k->alg, flags | (s.hmac ? XCE_HASH_HMAC : 0), state, (const uint8_t *)k->msg,
+                         strlen(k->msg), md) == XCE_OK;
+    }
+    ok = ok && memcmp(md, want, n) == 0;
+    xce_wipe(state, sizeof state);
+    xce_wipe(&s, sizeof s);
+    return ok;
+}
+
+static void report_line(void (*report)(void *, const char *), void *arg, int on_engine, const char *name,
+                        const char *dir, const char *verdict)
+{
+    if (!report)
+        return;
+    char line[128];
+    snprintf(line, sizeof line, "%-8s %-32s %-7s %s", on_engine ? "engine" : "software", name, dir, verdict);
+    report(arg, line);
+}
+
 int xce_selftest_run(xce_dev *dev, int on_engine, void (*report)(void *, const char *), void *arg)
 {
     int all = 1;
@@ -99,14 +155,16 @@ int xce_selftest_run(xce_dev *dev, int on_engine, void (*report)(void *, const c
         for (int decrypt = 0; decrypt < 2; decrypt++) {
             int ok = skip || run_kat(dev, &kats[i], decrypt, on_engine);
             all &= ok;
-            if (report) {
-                char line[128];
-                snprintf(line, sizeof line, "%-8s %-32s %-7s %s", on_engine ? "engine" : "software",
-                         kats[i].name, decrypt ? "decrypt" : "encrypt",
-                         skip ? "not in engine" : ok ? "passed" : "FAILED");
-                report(arg, line);
-            }
+            report_line(report, arg, on_engine, kats[i].name, decrypt ? "decrypt" : "encrypt",
+                        skip ? "not in engine" : ok ? "passed" : "FAILED");
         }
+    }
+    for (size_t i = 0; i < sizeof hash_kats / sizeof hash_kats[0]; i++) {
+        uint32_t need = 1u << (7 + hash_kats[i].alg) | (hash_kats[i].key ? XCE_CAP_HMAC : 0);
+        int skip = on_engine && (dev->cap_algos & need) != need;
+        int ok = skip || run_hash_kat(dev, &hash_kats[i], on_engine);
+        all &= ok;
+        report_line(report, arg, on_engine, hash_kats[i].name, "digest", skip ? "not in engine" : ok ? "passed" : "FAILED");
     }
     if (!all)
         dev->st.selftest_failures++;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/hmac.h>
+
 #include "aes_ref.h"
 #include "check.h"
 #include "xce.h"
@@ -130,11 +132,49 @@ static void burst(const struct fault_case *fc, enum xce_policy policy)
     xce_close(dev);
 }
 
+/* A fault in the middle of a streamed HMAC-SHA-256: the request that met
+ * it is re-run in software from the same chaining state, the rest of the
+ * message continues on the engine, and the MAC still equals OpenSSL's. */
+static void hash_stream(const struct fault_case *fc)
+{
+    xce_dev *dev = open_dev(XCE_POLICY_AUTO);
+    if (!CHECK(dev, "%s: attach for the hash stream", fc->name))
+        return;
+    static uint8_t msg[3 * 65536 + 50];   /* a final request of 50 bytes, above the crossover */
+    uint8_t key[40], mac[32], ref[32];
+    unsigned n = 0;
+    check_random(msg, sizeof msg);
+    check_random(key, sizeof key);
+    struct xce_hash_params p = { XCE_HASH_SHA256, key, sizeof key };
+    xce_session *s;
+    xce_hash_ctx *c;
+    struct xce_stats a, b;
+    int ok = xce_hash_session_create(dev, &p, &s) == XCE_OK;
+    ok = ok && xce_hash_init(s, &c) == XCE_OK;
+    ok = ok && xce_hash_update(c, msg, 65536) == XCE_OK && xce_get_stats(dev, &a) == XCE_OK;
+    if (ok) {
+        xce_sim_inject(xce_testing_sim(dev), fc->fault, 1);
+        ok = xce_hash_update(c, msg + 65536, sizeof msg - 65536) == XCE_OK && xce_hash_final(c, mac) == XCE_OK;
+    }
+    ok = ok && xce_get_stats(dev, &b) == XCE_OK;
+    HMAC(EVP_sha256(), key, sizeof key, msg, sizeof msg, ref, &n);
+    CHECK(ok && memcmp(mac, ref, 32) == 0, "%s mid-message: HMAC-SHA-256 equals OpenSSL", fc->name);
+    CHECK(ok && b.fallback[fc->reason] == a.fallback[fc->reason] + 1 && b.resets == a.resets + 1 &&
+              b.hw_requests > a.hw_requests,
+          "%s mid-message: one request re-run in software, engine reset, the rest on the engine "
+          "(fallbacks %llu, resets %llu, engine %llu)", fc->name,
+          (unsigned long long)(b.fallback[fc->reason] - a.fallback[fc->reason]),
+          (unsigned long long)(b.resets - a.resets), (unsigned long long)(b.hw_requests - a.hw_requests));
+    xce_session_destroy(s);
+    xce_close(dev);
+}
+
 int main(void)
 {
     check_seed();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         one_request(&cases[i]);
+        hash_stream(&cases[i]);
         burst(&cases[i], XCE_POLICY_AUTO);
         burst(&cases[i], XCE_POLICY_HARDWARE);
     }
