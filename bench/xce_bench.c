@@ -11,6 +11,7 @@
  *   aes-N.1500B.cycles            one 1500-byte CTR request, doorbell to completion
  *   aes-N.1500B.overhead          that against core-only cycles (ceil(1500/16) * (Nr+1))
  *   aes-N.1500B.newkey.overhead   the same when the key changes (key schedule included)
+ *   des.cycles_per_block, 3des.cycles_per_block, md5/sha1/sha224/sha256/sha384/sha512.cycles_per_block
  *   sim.cycles_per_second         simulator speed
  *   engine.aes-128-cbc.SIZE.mbps  projected at the engine's clock
  *   sw.aes-*.16k.ratio            software path / raw EVP throughput at 16 KiB
@@ -135,6 +136,54 @@ static void engine_cycles(xce_dev *dev, uint8_t *buf)
     }
 }
 
+/* Steady-state cycles per block of the other algorithms, by the same
+ * difference of two request sizes. */
+static void other_cycles(xce_dev *dev, uint8_t *buf)
+{
+    static const struct { const char *name; enum xce_alg alg; size_t klen; unsigned target; } des[] = {
+        { "des", XCE_ALG_DES, 8, 17 }, { "3des", XCE_ALG_3DES, 24, 49 },
+    };
+    uint8_t key[32] = { 7 };
+    char m[64], note[160];
+    for (int i = 0; i < 2; i++) {
+        struct xce_cipher_params p = { des[i].alg, XCE_MODE_CBC, key, des[i].klen, 0 };
+        xce_session *s;
+        int r = xce_session_create(dev, &p, &s);
+        if (r != XCE_OK)
+            die("session", r);
+        uint64_t c1 = request_cycles(dev, s, buf, 2048 * 8), c2 = request_cycles(dev, s, buf, 4096 * 8);
+        snprintf(m, sizeof m, "%s.cycles_per_block", des[i].name);
+        snprintf(note, sizeof note, "8-byte blocks, CBC, steady state; target <= %u (one round per clock)",
+                 des[i].target);
+        add(m, (double)(c2 - c1) / 2048.0, "cycles", 1, des[i].target, note);
+        xce_session_destroy(s);
+    }
+    static const struct { const char *name; enum xce_hash_alg alg; unsigned target; } hashes[] = {
+        { "md5", XCE_HASH_MD5, 65 }, { "sha1", XCE_HASH_SHA1, 81 }, { "sha224", XCE_HASH_SHA224, 65 },
+        { "sha256", XCE_HASH_SHA256, 65 }, { "sha384", XCE_HASH_SHA384, 81 }, { "sha512", XCE_HASH_SHA512, 81 },
+    };
+    for (int i = 0; i < 6; i++) {
+        struct xce_hash_params p = { hashes[i].alg, NULL, 0 };
+        xce_session *s;
+        int r = xce_hash_session_create(dev, &p, &s);
+        if (r != XCE_OK)
+            die("hash session", r);
+        size_t bs = hashes[i].alg >= XCE_HASH_SHA384 ? 128 : 64;
+        uint8_t md[64];
+        uint64_t c0 = cycles(dev);
+        if (xce_hash(s, buf, 512 * bs, md) != XCE_OK)
+            die("hash", XCE_ERR_ENGINE);
+        uint64_t c1 = cycles(dev);
+        if (xce_hash(s, buf, 1024 * bs, md) != XCE_OK)
+            die("hash", XCE_ERR_ENGINE);
+        uint64_t c2 = cycles(dev);
+        snprintf(m, sizeof m, "%s.cycles_per_block", hashes[i].name);
+        snprintf(note, sizeof note, "%zu-byte blocks, padding in hardware; target <= %u", bs, hashes[i].target);
+        add(m, (double)((c2 - c1) - (c1 - c0)) / 512.0, "cycles", 1, hashes[i].target, note);
+        xce_session_destroy(s);
+    }
+}
+
 static void sim_speed(xce_dev *dev, uint8_t *buf, int quick)
 {
     uint8_t key[16] = { 1 };
@@ -251,13 +300,14 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    uint8_t *buf = calloc(1, 8192 * 16);
+    uint8_t *buf = calloc(1, 1024 * 128);
     xce_dev *dev;
     struct xce_open_opts o = { .policy = XCE_POLICY_HARDWARE };
     int r = xce_open("sim", &o, &dev);
     if (!buf || r != XCE_OK)
         die("open sim", r);
     engine_cycles(dev, buf);
+    other_cycles(dev, buf);
     engine_projection(dev, buf);
     sim_speed(dev, buf, quick);
     xce_close(dev);
