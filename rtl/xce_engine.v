@@ -81,7 +81,11 @@ localparam [4:0] S_IDLE      = 5'd0,
                  S_STATE     = 5'd15,
                  S_HASH      = 5'd16,
                  S_HASH_OUT  = 5'd17,
-                 S_HASH_WAIT = 5'd18;
+                 S_HASH_WAIT = 5'd18,
+                 S_ICV_CMP   = 5'd19,
+                 S_COPY      = 5'd20,
+                 S_COPY_RUN  = 5'd21,
+                 S_GO        = 5'd22;
 
 // --- little-endian 32-bit words inside a beat whose first byte is [127:120]
 function automatic [31:0] bswap32(input [31:0] w);
@@ -92,7 +96,7 @@ endfunction
 reg [4:0]   state_reg,    state_new;
 reg [511:0] desc_reg,     desc_new;
 reg [1:0]   beat_reg,     beat_new;
-reg [1:0]   check_reg,    check_new;
+reg [2:0]   check_reg,    check_new;
 reg [7:0]   status_reg,   status_new;
 reg [255:0] key_reg,      key_new;
 reg         kc_valid_reg, kc_valid_new;   // the core holds the schedule of kc_key/kc_len
@@ -106,6 +110,10 @@ reg         rerr_reg,     rerr_new;       // sticky read error during the payloa
 reg         core_rst_reg, core_rst_new;   // holds the AES core in reset after a soft reset
 reg [1151:0] hstate_reg,  hstate_new;     // hash state buffer as read (9 beats)
 reg [3:0]   hbeat_reg,    hbeat_new;
+reg [127:0] iv_reg,       iv_new;         // chained: the IV waits for the cipher pass
+reg         mism_reg,     mism_new;       // ICV compare: a byte differed
+reg         macd_reg,     macd_new;       // chained: MAC pass done
+reg         datad_reg,    datad_new;      // chained: cipher pass done
 
 function automatic [31:0] dword(input [511:0] d, input integer w);
     dword = bswap32(d[511 - 32*w -: 32]);
@@ -120,6 +128,7 @@ wire [63:0] d_key  = {dword(desc_reg, `XCE_DESC_KEY_HI_WORD), dword(desc_reg, `X
 wire [63:0] d_iv   = {dword(desc_reg, `XCE_DESC_IV_HI_WORD),  dword(desc_reg, `XCE_DESC_IV_LO_WORD)};
 wire [63:0] d_state = {dword(desc_reg, `XCE_DESC_STATE_HI_WORD), dword(desc_reg, `XCE_DESC_STATE_LO_WORD)};
 wire [31:0] d_hashw = dword(desc_reg, `XCE_DESC_HASH_WORD);
+wire [31:0] d_chainw = dword(desc_reg, `XCE_DESC_CHAIN_WORD);
 wire [7:0]  d_opcode  = d_ctrl[`XCE_DESC_CTRL_OPCODE];
 wire [7:0]  d_alg     = d_ctrl[`XCE_DESC_CTRL_ALG];
 wire [3:0]  d_mode    = d_ctrl[`XCE_DESC_CTRL_MODE];
@@ -130,14 +139,27 @@ wire        d_ecb     = (d_mode == `XCE_MODE_ECB);
 wire        unused_ctrl = &{1'b0, d_ctrl[30:26], d_ctrl[23:21]};   // reserved bits
 wire        d_ctr     = (d_mode == `XCE_MODE_CTR);
 
+// chained requests: AAD then payload; the cipher covers the payload only
+wire        d_chain  = (d_opcode >= `XCE_OPCODE_ENC_MAC) && (d_opcode <= `XCE_OPCODE_DEC_MAC);
+wire [15:0] d_aad    = d_chainw[`XCE_DESC_CHAIN_AAD_LEN];
+wire [7:0]  d_icv    = d_chainw[`XCE_DESC_CHAIN_ICV_LEN];
+wire        unused_chainw = &{1'b0, d_chainw[31:24]};
+wire        d_mac_first = (d_opcode == `XCE_OPCODE_MAC_DEC) || (d_opcode == `XCE_OPCODE_MAC_ENC);
+wire        d_verify    = (d_opcode == `XCE_OPCODE_MAC_DEC) || (d_opcode == `XCE_OPCODE_DEC_MAC);
+wire        d_cdec      = d_chain ? d_verify : d_decrypt;       // cipher direction
+wire [31:0] d_clen      = d_chain ? d_len - {16'h0, d_aad} : d_len;   // ciphered bytes
+wire [63:0] d_csrc      = d_src + {48'h0, d_aad};
+wire [63:0] d_cdst      = d_dst + {48'h0, d_aad};
+wire [31:0] d_icv32     = {24'h0, d_icv};
+
 wire        d_aes = (d_alg == `XCE_ALG_AES);
 wire        d_des = (d_alg == `XCE_ALG_DES);
 wire        d_tdes = (d_alg == `XCE_ALG_TDES);
 // AES: the key size and mode must be built; DES/3DES: ECB or CBC, 8-byte blocks
 wire        d_aes_ok = d_aes && (d_keylen != 2'd3) && CAP_AES[d_keylen] &&
-                       (d_mode < 4'd3) && CAP_MODE[d_mode[1:0]] && (d_ctr || d_len[3:0] == 4'h0);
+                       (d_mode < 4'd3) && CAP_MODE[d_mode[1:0]] && (d_ctr || d_clen[3:0] == 4'h0);
 wire        d_des_ok = ((d_des && CAP_DES) || (d_tdes && CAP_TDES)) &&
-                       (d_mode < 4'd2) && (d_len[2:0] == 3'h0);
+                       (d_mode < 4'd2) && (d_clen[2:0] == 3'h0);
 wire        d_cipher = (d_opcode == `XCE_OPCODE_CIPHER);
 wire        d_hash   = (d_opcode == `XCE_OPCODE_HASH);
 wire [3:0]  d_halg   = d_hashw[`XCE_DESC_HASH_ALG];
@@ -154,8 +176,13 @@ wire        d_hread   = !d_hinit || d_hmac;   // the state buffer is read
 wire        d_hwrite  = !d_hfinal;            // the chaining state goes back to it
 `include "hash_lengths.vh"
 wire [31:0] d_digest  = hash_digest_bytes(d_halg);
-wire [3:0]  h_out_beats = d_hfinal ? d_digest[7:4] + {3'b0, d_digest[3:0] != 4'h0} : 4'd4;
-wire        d_supported = (d_cipher && (d_aes_ok || d_des_ok)) || (d_hash && d_hash_ok);
+wire [31:0] h_out_len  = d_chain ? d_icv32 : d_hfinal ? d_digest : 32'd64;
+wire [3:0]  h_out_beats = h_out_len[7:4] + {3'b0, h_out_len[3:0] != 4'h0};
+wire        d_chain_ok = d_chain && (d_aes_ok || d_des_ok) && d_hash_ok && d_hfinal &&
+                         ({16'h0, d_aad} <= d_len) && (d_icv != 8'h0) && (d_icv32 <= d_digest);
+wire        d_supported = (d_cipher && (d_aes_ok || d_des_ok)) || (d_hash && d_hash_ok) || d_chain_ok;
+// where the MAC pass reads: the input, or the output of the cipher pass
+wire [63:0] d_mac_src = (d_hash || d_mac_first) ? d_src : d_dst;
 
 // --- ring geometry
 wire        cmd_ok   = (cmd_size_log2 != 4'd0) && (cmd_size_log2 <= 4'd12);
@@ -178,11 +205,15 @@ always @* begin
     chk_len  = 32'd64;
     case (state_reg)
         S_CHECK: case (check_reg)
-            2'd0: begin chk_addr = d_src; chk_len = d_len;  end
-            2'd1: begin chk_addr = d_dst; chk_len = d_hash ? (d_hfinal ? d_digest : 32'd0) : d_len; end
-            2'd2: begin chk_addr = d_hash ? d_state : d_key;
+            3'd0: begin chk_addr = d_src;
+                        chk_len = d_len + ((d_chain && d_verify) ? d_icv32 : 32'd0); end
+            3'd1: begin chk_addr = d_dst;
+                        chk_len = d_hash ? (d_hfinal ? d_digest : 32'd0)
+                                         : d_len + ((d_chain && !d_verify) ? d_icv32 : 32'd0); end
+            3'd2: begin chk_addr = d_hash ? d_state : d_key;
                         chk_len = d_hash ? ((d_hread || d_hwrite) ? 32'd136 : 32'd0) : 32'd32; end
-            default: begin chk_addr = d_iv; chk_len = (d_ecb || d_hash) ? 32'd0 : 32'd16; end
+            3'd3: begin chk_addr = d_iv; chk_len = (d_ecb || d_hash) ? 32'd0 : 32'd16; end
+            default: begin chk_addr = d_state; chk_len = (d_chain && d_hread) ? 32'd136 : 32'd0; end
         endcase
         S_CPL_CHECK: begin chk_addr = cpl_addr; chk_len = 32'd16; end
         default: ;
@@ -235,14 +266,17 @@ dma_writer u_writer (
 
 wire in_payload = (state_reg == S_DATA);
 wire in_hashing = (state_reg == S_HASH);
+// bytes of the ICV in the beat being compared
+wire [31:0]  icv_left = d_icv32 - {24'h0, hbeat_reg, 4'h0};
+wire [127:0] icv_mask = (icv_left >= 32'd16) ? {128{1'b1}} : ~({128{1'b1}} >> {icv_left[3:0], 3'b000});
 
 // The core has its own reset so a soft reset also clears a hung core.
 wire core_rst_n = rst_n && !core_rst_reg;
 
 cipher_unit #(.CAP_AES(CAP_AES), .CAP_DES(CAP_DES), .CAP_TDES(CAP_TDES)) u_cipher (
     .clk(clk), .rst_n(core_rst_n), .fault_stuck(fault_stuck), .alg(d_alg),
-    .cfg_start(cfg_start), .cfg_mode(d_mode[1:0]), .cfg_decrypt(d_decrypt),
-    .cfg_iv(d_ecb ? 128'h0 : rd_data), .cfg_blocks(d_len[31:3]),
+    .cfg_start(cfg_start), .cfg_mode(d_mode[1:0]), .cfg_decrypt(d_cdec),
+    .cfg_iv(d_chain ? iv_reg : d_ecb ? 128'h0 : rd_data), .cfg_blocks(d_clen[31:3]),
     .key_load(key_load), .key(key_reg), .key_len(d_keylen), .key_ready(key_ready),
     .in_valid(in_payload && rd_valid), .in_ready(cu_in_ready), .in_data(rd_data),
     .out_valid(cu_out_valid), .out_ready(in_payload && wr_in_ready), .out_data(cu_out)
@@ -258,7 +292,7 @@ wire         unused_hstate = &{1'b0, hstate_new[63:0]};
 
 hash_unit #(.CAP(CAP_HASH)) u_hash (
     .clk(clk), .rst_n(core_rst_n), .fault_stuck(fault_stuck),
-    .start(hash_start), .alg(d_halg), .init(d_hinit && !d_hmac), .final_blk(d_hfinal), .hmac(d_hmac),
+    .start(hash_start), .alg(d_halg), .init(d_hinit && !d_hmac), .final_blk(d_hfinal || d_chain), .hmac(d_hmac),
     .prior(d_hread ? h_prior : 64'h0), .len(d_len),
     .state_in(hstate_new[1151:640]), .outer_in(hstate_new[639:128]),
     .in_valid(in_hashing && rd_valid), .in_ready(hash_in_ready), .in_data(rd_data),
@@ -304,6 +338,10 @@ always @* begin
     key_load = 1'b0; cfg_start = 1'b0; hash_start = 1'b0;
     hstate_new = hstate_reg;
     hbeat_new  = hbeat_reg;
+    iv_new     = iv_reg;
+    mism_new   = mism_reg;
+    macd_new   = macd_reg;
+    datad_new  = datad_reg;
 
     case (state_reg)
         S_IDLE: if (work) begin
@@ -326,7 +364,7 @@ always @* begin
             end
         end
         S_DECODE: begin
-            check_new = 2'd0;
+            check_new = 3'd0;
             if (status_reg != `XCE_STATUS_OK)
                 state_new = S_CPL_CHECK;
             else if (!d_supported) begin
@@ -336,18 +374,20 @@ always @* begin
                 state_new = S_CHECK;
         end
         S_CHECK: begin
-            check_new = check_reg + 2'd1;
+            check_new = check_reg + 3'd1;
+            macd_new  = 1'b0;
+            datad_new = 1'b0;
             if (!chk_ok) begin
                 status_new = `XCE_STATUS_DMA_RANGE;
                 state_new  = S_CPL_CHECK;
-            end else if (check_reg == 2'd3 && d_hash) begin
+            end else if (check_reg == 3'd4 && d_hash) begin
                 hstate_new = 1152'h0;
                 hbeat_new  = 4'd0;
                 rd_start   = d_hread;
                 rd_addr    = d_state;
                 rd_len     = 32'd136;
                 state_new  = S_STATE;
-            end else if (check_reg == 2'd3) begin
+            end else if (check_reg == 3'd4) begin
                 rd_start  = 1'b1;
                 rd_addr   = d_key;
                 rd_len    = 32'd32;
@@ -391,9 +431,17 @@ always @* begin
         S_IV: begin
             rd_ready = 1'b1;
             if (d_ecb || rd_valid) begin
+                iv_new = d_ecb ? 128'h0 : rd_data;
                 if (!d_ecb && rd_err) begin
                     status_new = `XCE_STATUS_DMA_ERROR;
                     state_new  = S_CPL_CHECK;
+                end else if (d_chain) begin
+                    hstate_new = 1152'h0;
+                    hbeat_new  = 4'd0;
+                    rd_start   = d_hread;
+                    rd_addr    = d_state;
+                    rd_len     = 32'd136;
+                    state_new  = S_STATE;
                 end else if (d_len == 32'h0)
                     state_new = S_CPL_CHECK;
                 else begin
@@ -414,8 +462,19 @@ always @* begin
             wr_in_valid = cu_out_valid;
             if (rd_valid && cu_in_ready && rd_err) rerr_new = 1'b1;
             if (rd_idle && wr_idle) begin
-                if (rerr_reg || wr_err) status_new = `XCE_STATUS_DMA_ERROR;
-                state_new = S_CPL_CHECK;
+                datad_new = 1'b1;
+                if (rerr_reg || wr_err) begin
+                    status_new = `XCE_STATUS_DMA_ERROR;
+                    state_new  = S_CPL_CHECK;
+                end else if (d_chain && !macd_reg) begin
+                    // MAC over AAD || the cipher pass's output
+                    hash_start = 1'b1;
+                    rd_start   = 1'b1;
+                    rd_addr    = d_mac_src;
+                    rd_len     = d_len;
+                    state_new  = S_HASH;
+                end else
+                    state_new = S_CPL_CHECK;
             end
         end
         S_STATE: begin
@@ -427,14 +486,16 @@ always @* begin
                 hbeat_new = hbeat_reg + 4'd1;
             end
             if (!d_hread || (rd_valid && hbeat_reg == 4'd8)) begin
+                rerr_new = 1'b0;
                 if (status_new != `XCE_STATUS_OK)
                     state_new = S_CPL_CHECK;
+                else if (d_chain && !d_mac_first)
+                    state_new = S_COPY;
                 else begin
                     hash_start = 1'b1;
                     rd_start   = 1'b1;
-                    rd_addr    = d_src;
+                    rd_addr    = d_mac_src;
                     rd_len     = d_len;
-                    rerr_new   = 1'b0;
                     state_new  = S_HASH;
                 end
             end
@@ -443,12 +504,22 @@ always @* begin
             rd_ready = hash_in_ready;
             if (rd_valid && hash_in_ready && rd_err) rerr_new = 1'b1;
             if (hash_done && rd_idle) begin
-                // the digest to DST, or the chaining state back to the buffer
-                wr_start  = 1'b1;
-                wr_addr   = d_hfinal ? d_dst : d_state;
-                wr_len    = d_hfinal ? d_digest : 32'd64;
                 hbeat_new = 4'd0;
-                state_new = S_HASH_OUT;
+                mism_new  = 1'b0;
+                macd_new  = 1'b1;
+                if (d_chain && d_verify) begin
+                    // the ICV follows the authenticated bytes in SRC
+                    rd_start  = 1'b1;
+                    rd_addr   = d_src + {32'h0, d_len};
+                    rd_len    = d_icv32;
+                    state_new = S_ICV_CMP;
+                end else begin
+                    // the ICV after the payload, the digest, or the chaining state
+                    wr_start  = 1'b1;
+                    wr_addr   = d_chain ? d_dst + {32'h0, d_len} : d_hfinal ? d_dst : d_state;
+                    wr_len    = h_out_len;
+                    state_new = S_HASH_OUT;
+                end
             end
         end
         S_HASH_OUT: begin
@@ -460,8 +531,65 @@ always @* begin
             end
         end
         S_HASH_WAIT: if (wr_idle) begin
-            if (rerr_reg || wr_err) status_new = `XCE_STATUS_DMA_ERROR;
-            state_new = S_CPL_CHECK;
+            if (rerr_reg || wr_err) begin
+                status_new = `XCE_STATUS_DMA_ERROR;
+                state_new  = S_CPL_CHECK;
+            end else
+                state_new = (d_chain && !datad_reg) ? S_COPY : S_CPL_CHECK;
+        end
+        S_ICV_CMP: begin
+            // compare in full, whatever differs first: no early exit
+            rd_ready = 1'b1;
+            if (rd_valid) begin
+                mism_new  = mism_reg || rd_err ||
+                            (((rd_data ^ hash_result[511 - 128 * hbeat_reg[1:0] -: 128]) & icv_mask) != 128'h0);
+                hbeat_new = hbeat_reg + 4'd1;
+                if (hbeat_reg + 4'd1 == h_out_beats) begin
+                    if (mism_new) begin
+                        status_new = rd_err ? `XCE_STATUS_DMA_ERROR : `XCE_STATUS_AUTH_FAIL;
+                        state_new  = S_CPL_CHECK;
+                    end else
+                        state_new = datad_reg ? S_CPL_CHECK : S_COPY;
+                end
+            end
+        end
+        S_COPY: begin
+            // AAD to DST when it is elsewhere, then the cipher pass
+            if (d_aad != 16'h0 && d_src != d_dst) begin
+                rd_start  = 1'b1;
+                rd_addr   = d_src;
+                rd_len    = {16'h0, d_aad};
+                wr_start  = 1'b1;
+                wr_addr   = d_dst;
+                wr_len    = {16'h0, d_aad};
+                state_new = S_COPY_RUN;
+            end else
+                state_new = S_GO;
+        end
+        S_COPY_RUN: begin
+            rd_ready    = wr_in_ready;
+            wr_in_valid = rd_valid;
+            wr_in_data  = rd_data;
+            if (rd_valid && wr_in_ready && rd_err) rerr_new = 1'b1;
+            if (rd_idle && wr_idle) state_new = S_GO;
+        end
+        S_GO: begin
+            if (rerr_reg || wr_err) begin
+                status_new = `XCE_STATUS_DMA_ERROR;
+                state_new  = S_CPL_CHECK;
+            end else if (d_clen == 32'h0) begin
+                datad_new = 1'b1;
+                state_new = macd_reg ? S_CPL_CHECK : S_DATA;   // S_DATA finishes at once and starts the MAC
+            end else begin
+                rd_start  = 1'b1;
+                rd_addr   = d_csrc;
+                rd_len    = d_clen;
+                wr_start  = 1'b1;
+                wr_addr   = d_cdst;
+                wr_len    = d_clen;
+                cfg_start = 1'b1;     // latches mode, direction and iv_reg
+                state_new = S_DATA;
+            end
         end
         S_CPL_CHECK: begin
             if (chk_ok) begin
@@ -501,7 +629,7 @@ always @(posedge clk or negedge rst_n) begin
         state_reg    <= S_IDLE;
         desc_reg     <= 512'h0;
         beat_reg     <= 2'd0;
-        check_reg    <= 2'd0;
+        check_reg    <= 3'd0;
         status_reg   <= 8'h0;
         key_reg      <= 256'h0;
         kc_valid_reg <= 1'b0;
@@ -515,6 +643,10 @@ always @(posedge clk or negedge rst_n) begin
         core_rst_reg <= 1'b0;
         hstate_reg   <= 1152'h0;
         hbeat_reg    <= 4'd0;
+        iv_reg       <= 128'h0;
+        mism_reg     <= 1'b0;
+        macd_reg     <= 1'b0;
+        datad_reg    <= 1'b0;
     end else begin
         state_reg    <= state_new;
         desc_reg     <= desc_new;
@@ -533,6 +665,10 @@ always @(posedge clk or negedge rst_n) begin
         core_rst_reg <= core_rst_new;
         hstate_reg   <= hstate_new;
         hbeat_reg    <= hbeat_new;
+        iv_reg       <= iv_new;
+        mism_reg     <= mism_new;
+        macd_reg     <= macd_new;
+        datad_reg    <= datad_new;
     end
 end
 

@@ -51,6 +51,7 @@ enum xce_result {
     XCE_ERR_TIMEOUT = -7,      /* the engine did not answer (hardware policy only) */
     XCE_ERR_SOFTWARE = -8,     /* the software path failed */
     XCE_ERR_SELFTEST = -9,     /* a known-answer test failed */
+    XCE_ERR_AUTH = -10,        /* the MAC did not match the ICV */
 };
 const char *xce_strerror(int result);
 
@@ -194,6 +195,28 @@ void xce_hash_free(xce_hash_ctx *c);
 /* One shot. */
 int xce_hash(xce_session *s, const void *data, size_t len, uint8_t *digest) XCE_MUST_CHECK;
 
+/* --- cipher and MAC in one request (ESP, SSH). The buffer holds AAD
+ * (authenticated, not encrypted: ESP header and IV, SSH sequence number)
+ * then the payload; len counts both. The ICV is written after the output
+ * payload (dst + len) or, when verifying, read after the input (src + len).
+ * When dst differs from src the AAD is copied to it. */
+enum xce_chain {
+    XCE_CHAIN_ENC_MAC = 3,     /* encrypt, MAC over AAD || ciphertext (ESP out, SSH etm out) */
+    XCE_CHAIN_MAC_DEC,         /* verify over AAD || ciphertext, then decrypt; nothing written on mismatch */
+    XCE_CHAIN_MAC_ENC,         /* MAC over AAD || plaintext, encrypt (SSH encrypt-and-MAC out) */
+    XCE_CHAIN_DEC_MAC,         /* decrypt, verify over AAD || plaintext (SSH encrypt-and-MAC in) */
+};
+struct xce_chain_params {
+    enum xce_chain order;
+    struct xce_cipher_params cipher;   /* its decrypt field is ignored: the order says */
+    struct xce_hash_params mac;        /* HMAC key, or none for a plain hash */
+    size_t icv_len;                    /* 1..digest size, e.g. 12 for hmac-sha1-96 */
+};
+int xce_chain_session_create(xce_dev *dev, const struct xce_chain_params *p, xce_session **out) XCE_MUST_CHECK;
+/* Synchronous helper: XCE_OK, XCE_ERR_AUTH on a MAC mismatch, or an error. */
+int xce_chain(xce_session *s, const uint8_t iv[16], const uint8_t *src, uint8_t *dst, size_t len,
+              size_t aad_len) XCE_MUST_CHECK;
+
 enum xce_path { XCE_PATH_NONE = 0, XCE_PATH_ENGINE, XCE_PATH_SOFTWARE };
 
 /* A hash operation carries its message's state (what xce_hash_ctx keeps):
@@ -216,6 +239,7 @@ struct xce_op {
     uint8_t iv[16];            /* CBC IV or CTR counter block (DES: the first 8 bytes); unused for ECB */
     uint8_t *hash_state;       /* hash sessions: XCE_HASH_STATE_BYTES, see above */
     unsigned hash_flags;       /* hash sessions: XCE_HASH_INIT, XCE_HASH_FINAL */
+    size_t aad_len;            /* chained sessions: bytes of AAD at the start of src */
     void *user;                /* the caller's, untouched */
     /* set by the library when the operation is dequeued */
     int status;                /* XCE_OK or an error */

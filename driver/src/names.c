@@ -17,6 +17,7 @@ const char *xce_strerror(int r)
     case XCE_ERR_TIMEOUT: return "engine did not answer in time";
     case XCE_ERR_SOFTWARE: return "software crypto failed";
     case XCE_ERR_SELFTEST: return "known-answer self-test failed";
+    case XCE_ERR_AUTH: return "authentication failed: MAC does not match";
     default: return "unknown error";
     }
 }

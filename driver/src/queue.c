@@ -6,11 +6,11 @@
 
 #include "xce_internal.h"
 
-int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_session **out)
+/* The cipher half of a session (plain or chained); decrypt as given. */
+int xce_cipher_session_init(struct xce_session *s, xce_dev *dev, const struct xce_cipher_params *p, int decrypt)
 {
-    if (!dev || !p || !out || !p->key)
+    if (!p->key)
         return XCE_ERR_INVAL;
-    *out = NULL;
     int aes = p->alg == XCE_ALG_AES;
     if ((unsigned)p->mode > XCE_MODE_CTR)
         return XCE_ERR_INVAL;
@@ -20,13 +20,10 @@ int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_sess
         return XCE_ERR_INVAL;
     if (!aes && p->mode == XCE_MODE_CTR)
         return XCE_ERR_INVAL;   /* DES/3DES: ECB and CBC */
-    struct xce_session *s = calloc(1, sizeof *s);
-    if (!s)
-        return XCE_ERR_NOMEM;
     s->dev = dev;
     s->alg = p->alg;
     s->mode = p->mode;
-    s->decrypt = p->decrypt ? 1 : 0;
+    s->decrypt = decrypt ? 1 : 0;
     s->key_len = p->key_len;
     memcpy(s->key, p->key, p->key_len);
     uint32_t cap = !aes ? (p->alg == XCE_ALG_DES ? XCE_CAP_DES : XCE_CAP_TDES)
@@ -34,8 +31,21 @@ int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_sess
     /* the engine's mode bits describe AES; DES/3DES do ECB and CBC when present */
     s->hw_capable = (dev->cap_algos & cap) && (!aes || (dev->cap_modes & (1u << p->mode)));
     int r = xce_sw_session_init(s);
-    if (r != XCE_OK) {
+    if (r != XCE_OK)
         xce_wipe(s->key, sizeof s->key);
+    return r;
+}
+
+int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_session **out)
+{
+    if (!dev || !p || !out)
+        return XCE_ERR_INVAL;
+    *out = NULL;
+    struct xce_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return XCE_ERR_NOMEM;
+    int r = xce_cipher_session_init(s, dev, p, p->decrypt);
+    if (r != XCE_OK) {
         free(s);
         return r;
     }
@@ -87,6 +97,12 @@ void xce_complete_sw(xce_dev *dev, struct xce_op *op, enum xce_fallback reason)
                      : reason == XCE_FB_ENGINE_ERROR ? XCE_ERR_ENGINE
                      : reason == XCE_FB_QUEUE_FULL ? XCE_ERR_BUSY : XCE_ERR_UNSUPPORTED;
         op->path = XCE_PATH_NONE;
+    } else if (op->session->chain) {
+        op->status = xce_sw_chain(op->session, op);
+        op->path = XCE_PATH_SOFTWARE;
+        dev->st.sw_requests++;
+        dev->st.sw_bytes += op->len;
+        dev->st.fallback[reason]++;
     } else if (op->session->is_hash) {
         op->status = xce_sw_hash(op->session->hash_alg, op->hash_flags | (op->session->hmac ? XCE_HASH_HMAC : 0),
                                  op->hash_state, op->src, op->len, op->dst);
@@ -109,6 +125,11 @@ static int op_valid(const struct xce_op *op, xce_dev *dev)
     const struct xce_session *s = op->session;
     if (!s || s->dev != dev || op->len > XCE_MAX_REQUEST || (op->len && !op->src))
         return 0;
+    if (s->chain) {
+        size_t bs = xce_block_size(s);
+        return op->dst && op->aad_len <= op->len && op->aad_len <= 0xffff &&
+               (s->mode == XCE_MODE_CTR || (op->len - op->aad_len) % bs == 0);
+    }
     if (s->is_hash) {
         int final = (op->hash_flags & XCE_HASH_FINAL) != 0;
         return op->hash_state && (op->hash_flags & ~(XCE_HASH_INIT | XCE_HASH_FINAL)) == 0 &&
@@ -252,7 +273,7 @@ int xce_run_one(xce_dev *dev, struct xce_op *op)
 
 int xce_cipher(xce_session *s, const uint8_t iv_in[16], const uint8_t *in, uint8_t *out, size_t len)
 {
-    if (!s || s->is_hash || (len && (!in || !out)) || (s->mode != XCE_MODE_ECB && !iv_in))
+    if (!s || s->is_hash || s->chain || (len && (!in || !out)) || (s->mode != XCE_MODE_ECB && !iv_in))
         return XCE_ERR_INVAL;
     size_t bs = xce_block_size(s);
     if (s->mode != XCE_MODE_CTR && len % bs)
@@ -287,7 +308,7 @@ int xce_cipher(xce_session *s, const uint8_t iv_in[16], const uint8_t *in, uint8
 
 size_t xce_block_size(const xce_session *s)
 {
-    if (s && s->is_hash)
+    if (s && s->is_hash && !s->chain)
         return xce_hash_alg_block(s->hash_alg);
     return s && s->alg != XCE_ALG_AES ? 8 : 16;
 }

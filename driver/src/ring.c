@@ -150,16 +150,55 @@ static uint32_t stage_hash(const struct xce_op *op, uint8_t *buf, uint64_t bus, 
     return (uint32_t)XCE_OPCODE_HASH << XCE_DESC_CTRL_OPCODE_SHIFT;
 }
 
+static uint32_t stage_chain(const struct xce_op *op, uint8_t *buf, uint64_t bus, uint8_t *d)
+{
+    const struct xce_session *s = op->session;
+    int verify = s->chain == XCE_CHAIN_MAC_DEC || s->chain == XCE_CHAIN_DEC_MAC;
+    memset(buf, 0, XCE_BUF_CDATA);
+    if (s->hmac) {
+        memcpy(buf + XCE_BUF_HSTATE, s->hmac_inner, 64);
+        memcpy(buf + XCE_BUF_HSTATE + 64, s->hmac_outer, 64);
+        buf[XCE_BUF_HSTATE + 128] = (uint8_t)xce_hash_alg_block(s->hash_alg);
+    }
+    memcpy(buf + XCE_BUF_CKEY, s->key, s->key_len);
+    if (s->alg == XCE_ALG_3DES && s->key_len == 16)
+        memcpy(buf + XCE_BUF_CKEY + 16, s->key, 8);
+    memcpy(buf + XCE_BUF_CIV, op->iv, 16);
+    memcpy(buf + XCE_BUF_CDATA, op->src, op->len + (verify ? s->icv_len : 0));
+    uint64_t data = bus + XCE_BUF_CDATA, key = bus + XCE_BUF_CKEY, iv = bus + XCE_BUF_CIV;
+    uint64_t state = bus + XCE_BUF_HSTATE;
+    put32(d + 4 * XCE_DESC_HASH_WORD, (uint32_t)s->hash_alg << XCE_DESC_HASH_ALG_SHIFT |
+                                          (uint32_t)(s->hmac ? 1 : 0) << XCE_DESC_HASH_HMAC_SHIFT |
+                                          (uint32_t)(s->hmac ? 0 : 1) << XCE_DESC_HASH_INIT_SHIFT |
+                                          1u << XCE_DESC_HASH_FINAL_SHIFT);
+    put32(d + 4 * XCE_DESC_CHAIN_WORD, (uint32_t)op->aad_len << XCE_DESC_CHAIN_AAD_LEN_SHIFT |
+                                           (uint32_t)s->icv_len << XCE_DESC_CHAIN_ICV_LEN_SHIFT);
+    put32(d + 4 * XCE_DESC_SRC_LO_WORD, (uint32_t)data);
+    put32(d + 4 * XCE_DESC_SRC_HI_WORD, (uint32_t)(data >> 32));
+    put32(d + 4 * XCE_DESC_DST_LO_WORD, (uint32_t)data);
+    put32(d + 4 * XCE_DESC_DST_HI_WORD, (uint32_t)(data >> 32));
+    put32(d + 4 * XCE_DESC_KEY_LO_WORD, (uint32_t)key);
+    put32(d + 4 * XCE_DESC_KEY_HI_WORD, (uint32_t)(key >> 32));
+    put32(d + 4 * XCE_DESC_IV_LO_WORD, (uint32_t)iv);
+    put32(d + 4 * XCE_DESC_IV_HI_WORD, (uint32_t)(iv >> 32));
+    put32(d + 4 * XCE_DESC_STATE_LO_WORD, (uint32_t)state);
+    put32(d + 4 * XCE_DESC_STATE_HI_WORD, (uint32_t)(state >> 32));
+    return (uint32_t)s->chain << XCE_DESC_CTRL_OPCODE_SHIFT | (uint32_t)s->alg << XCE_DESC_CTRL_ALG_SHIFT |
+           (uint32_t)s->mode << XCE_DESC_CTRL_MODE_SHIFT |
+           (uint32_t)(s->alg == XCE_ALG_AES ? s->key_len / 8 - 2 : 0) << XCE_DESC_CTRL_KEY_LEN_SHIFT;
+}
+
 int xce_ring_submit(xce_dev *dev, struct xce_op *op)
 {
     uint32_t slot = dev->prod;
     struct xce_slot *sl = &dev->slots[slot];
     if (dev->inflight >= XCE_RING_N - 1 || sl->op)
         return XCE_ERR_BUSY;
-    int hash = op->session->is_hash;
+    int hash = op->session->is_hash, chain = op->session->chain;
+    size_t head = chain ? XCE_BUF_CDATA : hash ? XCE_BUF_HDATA : XCE_BUF_DATA;
     uint8_t *buf;
     uint64_t bus;
-    if (xce_arena_alloc(&dev->arena, (hash ? XCE_BUF_HDATA : XCE_BUF_DATA) + op->len, &buf, &bus) != XCE_OK)
+    if (xce_arena_alloc(&dev->arena, head + op->len + (chain ? XCE_ICV_MAX : 0), &buf, &bus) != XCE_OK)
         return XCE_ERR_BUSY;
     sl->gen = (sl->gen + 1) & 0xffffff;
     sl->op = op;
@@ -170,7 +209,8 @@ int xce_ring_submit(xce_dev *dev, struct xce_op *op)
 
     uint8_t *d = dev->ring_va + (size_t)slot * XCE_DESC_BYTES;
     memset(d, 0, XCE_DESC_BYTES);
-    uint32_t ctrl = hash ? stage_hash(op, buf, bus, d) : stage_cipher(op, buf, bus, d);
+    uint32_t ctrl = chain ? stage_chain(op, buf, bus, d) : hash ? stage_hash(op, buf, bus, d)
+                                                                : stage_cipher(op, buf, bus, d);
     put32(d + 4 * XCE_DESC_CTRL_WORD, ctrl | 1u << XCE_DESC_CTRL_IRQ_SHIFT);
     put32(d + 4 * XCE_DESC_TAG_WORD, slot | sl->gen << 8);
     put32(d + 4 * XCE_DESC_LEN_WORD, (uint32_t)op->len);
@@ -227,10 +267,17 @@ static uint64_t timeout_for(xce_dev *dev)
     return dev->be.timeout_base + dev->be.timeout_per_byte * len;
 }
 
-static void finish(xce_dev *dev, struct xce_slot *sl)
+static void finish(xce_dev *dev, struct xce_slot *sl, int auth_failed)
 {
     struct xce_op *op = sl->op;
-    if (!op->session->is_hash) {
+    const struct xce_session *s = op->session;
+    if (s->chain) {
+        /* on a MAC mismatch nothing reaches the caller's buffer */
+        int verify = s->chain == XCE_CHAIN_MAC_DEC || s->chain == XCE_CHAIN_DEC_MAC;
+        if (!auth_failed)
+            memcpy(op->dst, sl->buf + XCE_BUF_CDATA, op->len + (verify ? 0 : s->icv_len));
+        xce_wipe(sl->buf, XCE_BUF_CDATA + op->len + XCE_ICV_MAX);
+    } else if (!op->session->is_hash) {
         if (op->len)
             memcpy(op->dst, sl->buf + XCE_BUF_DATA, op->len);
         xce_wipe(sl->buf + XCE_BUF_DATA, op->len);
@@ -242,7 +289,7 @@ static void finish(xce_dev *dev, struct xce_slot *sl)
         xce_wipe(sl->buf, XCE_BUF_HDATA + op->len);
     }
     release_slot(dev, sl);
-    op->status = XCE_OK;
+    op->status = auth_failed ? XCE_ERR_AUTH : XCE_OK;
     op->path = XCE_PATH_ENGINE;
     dev->st.hw_requests++;
     dev->st.hw_bytes += op->len;
@@ -266,10 +313,13 @@ static int harvest(xce_dev *dev)
         uint32_t slot = tag & 0xff, gen = tag >> 8;
         uint32_t code = status >> XCE_CPL_STATUS_CODE_SHIFT & XCE_CPL_STATUS_CODE_MASK;
         if (check != (tag ^ status ^ len ^ XCE_CPL_CHECK_SALT) || slot >= XCE_RING_N ||
-            !dev->slots[slot].op || dev->slots[slot].gen != gen ||
-            code != XCE_STATUS_OK || len != dev->slots[slot].op->len)
+            !dev->slots[slot].op || dev->slots[slot].gen != gen)
             return -1;
-        finish(dev, &dev->slots[slot]);
+        /* a MAC mismatch is an answer, not an engine fault */
+        int auth_failed = code == XCE_STATUS_AUTH_FAIL && dev->slots[slot].op->session->chain;
+        if ((code != XCE_STATUS_OK && !auth_failed) || (!auth_failed && len != dev->slots[slot].op->len))
+            return -1;
+        finish(dev, &dev->slots[slot], auth_failed);
         dev->cpl_cons = (dev->cpl_cons + 1) & (XCE_RING_N - 1);
         if (dev->cpl_cons == 0)
             dev->cpl_phase ^= 1;

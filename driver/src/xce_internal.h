@@ -54,6 +54,11 @@ void xce_arena_free(struct xce_arena *a, uint8_t *va);
 #define XCE_BUF_HSTATE 0
 #define XCE_BUF_HDIGEST 160
 #define XCE_BUF_HDATA 256
+/* chained: state, key, IV, then AAD || payload || ICV */
+#define XCE_BUF_CKEY 160
+#define XCE_BUF_CIV 192
+#define XCE_BUF_CDATA 256
+#define XCE_ICV_MAX 64
 
 struct xce_slot {
     struct xce_op *op;       /* NULL when free */
@@ -98,6 +103,8 @@ struct xce_dev {
 struct xce_session {
     xce_dev *dev;
     int is_hash;
+    int chain;               /* enum xce_chain, or 0 */
+    size_t icv_len;
     enum xce_hash_alg hash_alg;
     int hmac;
     uint8_t hmac_inner[64], hmac_outer[64];
@@ -122,6 +129,9 @@ int xce_sw_hash(enum xce_hash_alg alg, unsigned flags, uint8_t state[XCE_HASH_ST
                 const uint8_t *in, size_t len, uint8_t *digest);
 void xce_sw_hmac_states(enum xce_hash_alg alg, const uint8_t *key, size_t key_len,
                         uint8_t inner[64], uint8_t outer[64]);
+int xce_cipher_session_init(struct xce_session *s, xce_dev *dev, const struct xce_cipher_params *p, int decrypt);
+/* chained software path (chain.c) */
+int xce_sw_chain(struct xce_session *s, struct xce_op *op);
 /* run one operation to completion, lock held (queue.c) */
 int xce_run_one(xce_dev *dev, struct xce_op *op);
 
