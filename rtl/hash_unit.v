@@ -24,6 +24,7 @@ module hash_unit #(
     input  wire         fault_stuck,
     input  wire         start,
     input  wire [3:0]   alg,         // XCE_HASH_* codes, with start
+    input  wire [6:0]   digest_bytes,// of alg, with start
     input  wire         init,
     input  wire         final_blk,
     input  wire         hmac,
@@ -43,6 +44,7 @@ localparam [2:0] S_IDLE = 3'd0, S_LOAD = 3'd1, S_PAD = 3'd2, S_STREAM = 3'd3,
 
 reg [2:0]   state_reg,  state_new;
 reg [3:0]   alg_reg,    alg_new;
+reg [6:0]   dlen_reg,   dlen_new;
 reg         init_reg,   init_new;
 reg         final_reg,  final_new;
 reg         hmac_reg,   hmac_new;
@@ -60,8 +62,7 @@ wire is_s256 = (alg_reg == `XCE_HASH_SHA224) || (alg_reg == `XCE_HASH_SHA256);
 wire is_s512 = (alg_reg == `XCE_HASH_SHA384) || (alg_reg == `XCE_HASH_SHA512);
 wire mode_short = (alg_reg == `XCE_HASH_SHA224) || (alg_reg == `XCE_HASH_SHA384);
 
-`include "hash_lengths.vh"
-wire [31:0] digest_len = hash_digest_bytes(alg_reg);   // the outer hash's message length
+wire [31:0] digest_len = {25'h0, dlen_reg};   // the outer hash's message length
 
 // --- padders
 wire        pad_start = (state_reg == S_PAD);
@@ -165,6 +166,7 @@ endgenerate
 always @* begin
     state_new = state_reg;
     alg_new   = alg_reg;
+    dlen_new  = dlen_reg;
     init_new  = init_reg;
     final_new = final_reg;
     hmac_new  = hmac_reg;
@@ -200,6 +202,7 @@ always @* begin
     endcase
     if (start) begin
         alg_new   = alg;
+        dlen_new  = digest_bytes;
         init_new  = init;
         final_new = final_blk;
         hmac_new  = hmac;
@@ -216,6 +219,7 @@ always @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
         state_reg <= S_IDLE;
         alg_reg   <= 4'h0;
+        dlen_reg  <= 7'h0;
         init_reg  <= 1'b0;
         final_reg <= 1'b0;
         hmac_reg  <= 1'b0;
@@ -229,6 +233,7 @@ always @(posedge clk or negedge rst_n) begin
     end else begin
         state_reg <= state_new;
         alg_reg   <= alg_new;
+        dlen_reg  <= dlen_new;
         init_reg  <= init_new;
         final_reg <= final_new;
         hmac_reg  <= hmac_new;

@@ -75,18 +75,18 @@ module md5_core (
   reg         busy_we;
 
   // ------------------------------------------------------------ helpers
-  function [31:0] bswap32;
+  function [31:0] md5_bswap32;
     input [31:0] x;
     begin
-      bswap32 = {x[7:0], x[15:8], x[23:16], x[31:24]};
+      md5_bswap32 = {x[7:0], x[15:8], x[23:16], x[31:24]};
     end
   endfunction
 
   function [127:0] bswap_words;   // byte-swap each of 4 words
     input [127:0] x;
     begin
-      bswap_words = {bswap32(x[127:96]), bswap32(x[95:64]),
-                     bswap32(x[63:32]),  bswap32(x[31:0])};
+      bswap_words = {md5_bswap32(x[127:96]), md5_bswap32(x[95:64]),
+                     md5_bswap32(x[63:32]),  md5_bswap32(x[31:0])};
     end
   endfunction
 
@@ -125,7 +125,7 @@ module md5_core (
   always @* begin
     m_in = 512'd0;
     for (j = 0; j < 16; j = j + 1) begin
-      m_in[511-32*j -: 32] = bswap32(block[511-32*j -: 32]);
+      m_in[511-32*j -: 32] = md5_bswap32(block[511-32*j -: 32]);
     end
   end
 

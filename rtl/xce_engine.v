@@ -292,7 +292,7 @@ wire         unused_hstate = &{1'b0, hstate_new[63:0]};
 
 hash_unit #(.CAP(CAP_HASH)) u_hash (
     .clk(clk), .rst_n(core_rst_n), .fault_stuck(fault_stuck),
-    .start(hash_start), .alg(d_halg), .init(d_hinit && !d_hmac), .final_blk(d_hfinal || d_chain), .hmac(d_hmac),
+    .start(hash_start), .alg(d_halg), .digest_bytes(d_digest[6:0]), .init(d_hinit && !d_hmac), .final_blk(d_hfinal || d_chain), .hmac(d_hmac),
     .prior(d_hread ? h_prior : 64'h0), .len(d_len),
     .state_in(hstate_new[1151:640]), .outer_in(hstate_new[639:128]),
     .in_valid(in_hashing && rd_valid), .in_ready(hash_in_ready), .in_data(rd_data),
@@ -601,11 +601,13 @@ always @* begin
         S_CPL: begin
             wr_in_valid = 1'b1;
             wr_in_data  = cpl_record;
-            if (wr_in_ready) state_new = S_CPL_WAIT;
+            if (wr_in_ready) begin
+                cons_new  = (cons_reg + 12'd1) & cmd_mask;   // with the record, as the host sees it
+                state_new = S_CPL_WAIT;
+            end
         end
         S_CPL_WAIT: if (wr_idle) state_new = S_ADVANCE;
         S_ADVANCE: begin
-            cons_new  = (cons_reg + 12'd1) & cmd_mask;
             cprod_new = (cprod_reg + 12'd1) & cpl_mask;
             if (cprod_new == 12'd0) phase_new = !phase_reg;
             state_new = S_IDLE;
@@ -676,7 +678,8 @@ assign cmd_cons   = cons_reg;
 assign cpl_prod   = cprod_reg;
 assign busy       = (state_reg != S_IDLE) && (state_reg != S_HALT);
 assign ring_error = (state_reg == S_HALT);
-assign req_done   = (state_reg == S_ADVANCE);
+// counted when the record is written, so the counters never lag what the host sees
+assign req_done   = (state_reg == S_CPL) && wr_in_ready;
 assign req_irq    = req_done && d_irq;
 assign req_status = status_reg;
 assign req_bytes  = cpl_len;

@@ -80,8 +80,8 @@ struct xce_sim {
     // Faults
     bool stuck = false;
     unsigned dma_errors = 0, corrupt_cpl = 0, drop_cpl = 0;
-    // Shadow of the completion ring registers, to recognise its writes.
-    uint32_t cpl_base_lo = 0, cpl_base_hi = 0, cpl_size_log2 = 0;
+    // Shadow of the completion ring registers, to recognise their writes.
+    uint32_t cpl_base_lo[XCE_MAX_RINGS] = {}, cpl_base_hi[XCE_MAX_RINGS] = {}, cpl_size_log2[XCE_MAX_RINGS] = {};
 
     uint8_t config[256];
 
@@ -92,9 +92,12 @@ struct xce_sim {
     }
 
     bool is_cpl_write(uint64_t addr) const {
-        if (cpl_size_log2 == 0 || cpl_size_log2 > 12) return false;
-        uint64_t base = (uint64_t(cpl_base_hi) << 32) | cpl_base_lo;
-        return addr >= base && addr < base + (uint64_t(XCE_CPL_BYTES) << cpl_size_log2);
+        for (unsigned r = 0; r < XCE_MAX_RINGS; r++) {
+            if (cpl_size_log2[r] == 0 || cpl_size_log2[r] > 12) continue;
+            uint64_t base = (uint64_t(cpl_base_hi[r]) << 32) | cpl_base_lo[r];
+            if (addr >= base && addr < base + (uint64_t(XCE_CPL_BYTES) << cpl_size_log2[r])) return true;
+        }
+        return false;
     }
 
     void dump(uint64_t t) {
@@ -248,15 +251,13 @@ uint32_t xce_sim_bar0_read(xce_sim *s, uint32_t off) {
 
 void xce_sim_bar0_write(xce_sim *s, uint32_t off, uint32_t value) {
     if (off >= XCE_BAR0_SIZE || (off & 3)) return;
-    switch (off) {
-    case XCE_REG_CPL_BASE_LO: s->cpl_base_lo = value; break;
-    case XCE_REG_CPL_BASE_HI: s->cpl_base_hi = value; break;
-    case XCE_REG_CPL_SIZE_LOG2: s->cpl_size_log2 = value; break;
-    case XCE_REG_CTRL:
-        if (value & (XCE_CTRL_SOFT_RESET_MASK << XCE_CTRL_SOFT_RESET_SHIFT)) s->stuck = false;
-        break;
-    default: break;
+    for (unsigned r = 0; r < XCE_MAX_RINGS; r++) {
+        if (off == XCE_REG_CPL_BASE_LO(r)) s->cpl_base_lo[r] = value;
+        if (off == XCE_REG_CPL_BASE_HI(r)) s->cpl_base_hi[r] = value;
+        if (off == XCE_REG_CPL_SIZE_LOG2(r)) s->cpl_size_log2[r] = value;
     }
+    if (off == XCE_REG_CTRL && (value & (XCE_CTRL_SOFT_RESET_MASK << XCE_CTRL_SOFT_RESET_SHIFT)))
+        s->stuck = false;
     s->top->mmio_addr = off;
     s->top->mmio_wdata = value;
     s->top->mmio_wr = 1;

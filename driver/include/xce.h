@@ -86,6 +86,7 @@ struct xce_open_opts {
     uint32_t crossover_bytes;     /* auto policy: smaller requests go to software (0: default) */
     unsigned timeout_ms;          /* per request, pci backend (0: default 1000) */
     int skip_selftest;            /* for tests of the attach path itself */
+    unsigned max_cores;           /* use at most this many engine cores/rings (0: all) */
 };
 
 typedef struct xce_dev xce_dev;
@@ -118,14 +119,15 @@ struct xce_info {
     int engine_enabled;        /* and is serving requests now */
     const char *disabled_reason;  /* why not, or NULL */
     enum xce_policy policy;
-    uint32_t version;          /* ID_VERSION */
+    uint32_t version;          /* ID_VERSION: major in bits 31:16, minor in 15:0 */
     uint32_t build;            /* ID_BUILD */
     uint32_t clock_hz;
     uint32_t serial;
     uint32_t fw_version;
     uint32_t cap_algos, cap_modes;
     unsigned cores, rings, windows;
-    unsigned ring_size;        /* command ring entries */
+    unsigned ring_size;        /* command ring entries (per ring) */
+    unsigned rings_used;       /* rings the driver feeds (one per core) */
     unsigned ring_prod, ring_cons, ring_pending;
     uint32_t crossover_bytes;
 };

@@ -40,6 +40,8 @@ static int probe(xce_dev *dev)
     dev->windows = topo >> XCE_ID_TOPOLOGY_WINDOWS_SHIFT & XCE_ID_TOPOLOGY_WINDOWS_MASK;
     if (dev->cores > XCE_STATS_CORES)
         dev->cores = XCE_STATS_CORES;
+    if (dev->rings > dev->cores)
+        dev->rings = dev->cores;   /* a ring feeds a core */
     return XCE_OK;
 }
 
@@ -80,6 +82,7 @@ int xce_open(const char *spec, const struct xce_open_opts *opts, xce_dev **out)
     if (!dev)
         return XCE_ERR_NOMEM;
     pthread_mutex_init(&dev->lock, NULL);
+    xce_sw_device_opened();
     dev->policy = o->policy;
     dev->crossover = o->crossover_bytes ? o->crossover_bytes : 256;
     dev->accel_enabled = 1;
@@ -94,6 +97,8 @@ int xce_open(const char *spec, const struct xce_open_opts *opts, xce_dev **out)
         if (r != XCE_OK)
             goto fail;
         dev->engine_present = 1;
+        if (o->max_cores && dev->rings > o->max_cores)
+            dev->rings = o->max_cores;
         if (xce_ring_setup(dev) != XCE_OK) {
             dev->disabled_reason = "no DMA memory";
         } else if (!o->skip_selftest && xce_selftest_run(dev, 1, NULL, NULL) != XCE_OK) {
@@ -129,6 +134,7 @@ void xce_close(xce_dev *dev)
     }
     pthread_mutex_destroy(&dev->lock);
     free(dev);
+    xce_sw_device_closed();
 }
 
 int xce_get_info(xce_dev *dev, struct xce_info *info)
@@ -158,8 +164,9 @@ int xce_get_info(xce_dev *dev, struct xce_info *info)
     info->crossover_bytes = dev->crossover;
     if (dev->engine_present && dev->arena_ok) {
         info->ring_size = XCE_RING_N;
-        info->ring_prod = dev->prod;
-        info->ring_cons = rd(dev, XCE_REG_CMD_CONS);
+        info->rings_used = dev->nrings;
+        info->ring_prod = dev->ring[0].prod;
+        info->ring_cons = rd(dev, XCE_REG_CMD_CONS(0));
         info->ring_pending = dev->inflight;
     }
     pthread_mutex_unlock(&dev->lock);

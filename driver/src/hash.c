@@ -45,6 +45,7 @@ int xce_hash_session_create(xce_dev *dev, const struct xce_hash_params *p, xce_s
         xce_sw_hmac_states(p->alg, p->hmac_key, p->hmac_key_len, s->hmac_inner, s->hmac_outer);
     uint32_t need = 1u << (7 + p->alg) | (s->hmac ? XCE_CAP_HMAC : 0);
     s->hw_capable = (dev->cap_algos & need) == need;
+    s->ring = dev->next_ring++;   /* spread sessions over the cores */
     *out = s;
     return XCE_OK;
 }

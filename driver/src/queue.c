@@ -30,6 +30,7 @@ int xce_cipher_session_init(struct xce_session *s, xce_dev *dev, const struct xc
                    : p->key_len == 16 ? XCE_CAP_AES128 : p->key_len == 24 ? XCE_CAP_AES192 : XCE_CAP_AES256;
     /* the engine's mode bits describe AES; DES/3DES do ECB and CBC when present */
     s->hw_capable = (dev->cap_algos & cap) && (!aes || (dev->cap_modes & (1u << p->mode)));
+    s->ring = dev->next_ring++;   /* spread sessions over the cores */
     int r = xce_sw_session_init(s);
     if (r != XCE_OK)
         xce_wipe(s->key, sizeof s->key);

@@ -1,9 +1,10 @@
-/* ring.c - the engine's command and completion rings.
+/* ring.c - the engine's command and completion rings, one pair per core.
  *
- * Each request gets a ring slot and a bounce buffer in the DMA arena
- * (key, IV, payload in place). The tag in a descriptor is slot | gen << 8,
- * so a completion for a slot that was since reused, or a corrupted record,
- * is recognised and never completes the wrong operation. Anything the
+ * Each request gets a slot on its session's ring and a bounce buffer in the
+ * DMA arena (key, IV, payload in place). The tag in a descriptor is
+ * slot | ring << 6 | gen << 8, so a completion for a slot that was since
+ * reused, or a corrupted record, is recognised and never completes the
+ * wrong operation. Anything the
  * engine gets wrong (error status, bad record, no answer in time) ends in
  * the request being re-run in software, counted under its reason; a bad
  * record or a timeout also resets the engine, since its state is then
@@ -15,6 +16,10 @@
 
 #define RING_CMD_BYTES (XCE_RING_N * XCE_DESC_BYTES)
 #define RING_CPL_BYTES (XCE_RING_N * XCE_CPL_BYTES)
+#define RING_PAIR_BYTES (RING_CMD_BYTES + RING_CPL_BYTES)
+
+static uint8_t *cmd_va(xce_dev *dev, unsigned r) { return dev->ring_va + (size_t)r * RING_PAIR_BYTES; }
+static uint8_t *cpl_va(xce_dev *dev, unsigned r) { return cmd_va(dev, r) + RING_CMD_BYTES; }
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -43,27 +48,30 @@ static void program_engine(xce_dev *dev)
     wr(dev, XCE_REG_WIN_BASE_HI(1), (uint32_t)(dev->ring_bus >> 32));
     wr(dev, XCE_REG_WIN_SIZE_LO(1), (uint32_t)dev->ring_size);
     wr(dev, XCE_REG_WIN_SIZE_HI(1), 0);
-    uint64_t cpl_bus = dev->ring_bus + RING_CMD_BYTES;
-    wr(dev, XCE_REG_CMD_BASE_LO, (uint32_t)dev->ring_bus);
-    wr(dev, XCE_REG_CMD_BASE_HI, (uint32_t)(dev->ring_bus >> 32));
-    wr(dev, XCE_REG_CMD_SIZE_LOG2, XCE_RING_LOG2);
-    wr(dev, XCE_REG_CMD_PROD, 0);
-    wr(dev, XCE_REG_CPL_BASE_LO, (uint32_t)cpl_bus);
-    wr(dev, XCE_REG_CPL_BASE_HI, (uint32_t)(cpl_bus >> 32));
-    wr(dev, XCE_REG_CPL_SIZE_LOG2, XCE_RING_LOG2);
-    wr(dev, XCE_REG_CPL_CONS, 0);
+    for (unsigned r = 0; r < dev->nrings; r++) {
+        uint64_t cmd_bus = dev->ring_bus + (uint64_t)r * RING_PAIR_BYTES, cpl_bus = cmd_bus + RING_CMD_BYTES;
+        wr(dev, XCE_REG_CMD_BASE_LO(r), (uint32_t)cmd_bus);
+        wr(dev, XCE_REG_CMD_BASE_HI(r), (uint32_t)(cmd_bus >> 32));
+        wr(dev, XCE_REG_CMD_SIZE_LOG2(r), XCE_RING_LOG2);
+        wr(dev, XCE_REG_CMD_PROD(r), 0);
+        wr(dev, XCE_REG_CPL_BASE_LO(r), (uint32_t)cpl_bus);
+        wr(dev, XCE_REG_CPL_BASE_HI(r), (uint32_t)(cpl_bus >> 32));
+        wr(dev, XCE_REG_CPL_SIZE_LOG2(r), XCE_RING_LOG2);
+        wr(dev, XCE_REG_CPL_CONS(r), 0);
+        dev->ring[r].prod = 0;
+        dev->ring[r].cpl_cons = 0;
+        dev->ring[r].cpl_phase = 1;
+    }
     wr(dev, XCE_REG_INT_COAL_COUNT, 1);
     wr(dev, XCE_REG_INT_COAL_CYCLES, 256);
     wr(dev, XCE_REG_INT_MASK, (1u << XCE_INT_MASK_CPL_SHIFT) | (1u << XCE_INT_MASK_ERR_SHIFT));
-    dev->prod = 0;
-    dev->cpl_cons = 0;
-    dev->cpl_phase = 1;
     wr(dev, XCE_REG_CTRL, 1u << XCE_CTRL_ENABLE_SHIFT);
 }
 
 int xce_ring_setup(xce_dev *dev)
 {
-    dev->ring_size = RING_CMD_BYTES + RING_CPL_BYTES;
+    dev->nrings = dev->rings < 1 ? 1 : dev->rings > XCE_MAX_RINGS ? XCE_MAX_RINGS : dev->rings;
+    dev->ring_size = (size_t)dev->nrings * RING_PAIR_BYTES;
     dev->ring_va = dev->be.dma_alloc(dev->be.ctx, dev->ring_size, &dev->ring_bus);
     dev->arena.va = dev->be.dma_alloc(dev->be.ctx, (size_t)XCE_ARENA_PAGES * XCE_ARENA_PAGE, &dev->arena.bus);
     if (!dev->ring_va || !dev->arena.va) {
@@ -91,12 +99,13 @@ void xce_ring_teardown(xce_dev *dev)
     dev->arena_ok = 0;
 }
 
-static void release_slot(xce_dev *dev, struct xce_slot *sl)
+static void release_slot(xce_dev *dev, struct xce_ring *rg, struct xce_slot *sl)
 {
     xce_wipe(sl->buf, XCE_BUF_HDATA);   /* key and IV, or hash state (the larger) */
     xce_arena_free(&dev->arena, sl->buf);
     sl->op = NULL;
     sl->buf = NULL;
+    rg->inflight--;
     dev->inflight--;
 }
 
@@ -190,9 +199,11 @@ static uint32_t stage_chain(const struct xce_op *op, uint8_t *buf, uint64_t bus,
 
 int xce_ring_submit(xce_dev *dev, struct xce_op *op)
 {
-    uint32_t slot = dev->prod;
-    struct xce_slot *sl = &dev->slots[slot];
-    if (dev->inflight >= XCE_RING_N - 1 || sl->op)
+    unsigned r = op->session->ring % dev->nrings;
+    struct xce_ring *rg = &dev->ring[r];
+    uint32_t slot = rg->prod;
+    struct xce_slot *sl = &rg->slots[slot];
+    if (rg->inflight >= XCE_RING_N - 1 || sl->op)
         return XCE_ERR_BUSY;
     int hash = op->session->is_hash, chain = op->session->chain;
     size_t head = chain ? XCE_BUF_CDATA : hash ? XCE_BUF_HDATA : XCE_BUF_DATA;
@@ -207,25 +218,28 @@ int xce_ring_submit(xce_dev *dev, struct xce_op *op)
     op->priv_slot = slot;
     op->priv_gen = sl->gen;
 
-    uint8_t *d = dev->ring_va + (size_t)slot * XCE_DESC_BYTES;
+    uint8_t *d = cmd_va(dev, r) + (size_t)slot * XCE_DESC_BYTES;
     memset(d, 0, XCE_DESC_BYTES);
     uint32_t ctrl = chain ? stage_chain(op, buf, bus, d) : hash ? stage_hash(op, buf, bus, d)
                                                                 : stage_cipher(op, buf, bus, d);
     put32(d + 4 * XCE_DESC_CTRL_WORD, ctrl | 1u << XCE_DESC_CTRL_IRQ_SHIFT);
-    put32(d + 4 * XCE_DESC_TAG_WORD, slot | sl->gen << 8);
+    put32(d + 4 * XCE_DESC_TAG_WORD, slot | r << 6 | sl->gen << 8);
     put32(d + 4 * XCE_DESC_LEN_WORD, (uint32_t)op->len);
 
-    if (dev->inflight == 0)
-        dev->last_progress = dev->be.now(dev->be.ctx);
+    if (rg->inflight == 0)
+        rg->last_progress = dev->be.now(dev->be.ctx);
+    rg->inflight++;
     dev->inflight++;
-    dev->prod = (slot + 1) & (XCE_RING_N - 1);
+    rg->prod = (slot + 1) & (XCE_RING_N - 1);
     return XCE_OK;
 }
 
 void xce_ring_doorbell(xce_dev *dev)
 {
     __atomic_thread_fence(__ATOMIC_RELEASE);   /* descriptors before the doorbell */
-    wr(dev, XCE_REG_CMD_PROD, dev->prod);
+    for (unsigned r = 0; r < dev->nrings; r++)
+        if (dev->ring[r].inflight)
+            wr(dev, XCE_REG_CMD_PROD(r), dev->ring[r].prod);
 }
 
 /* Bring the engine back to a clean state, then re-run everything that was
@@ -240,25 +254,28 @@ int xce_ring_reset(xce_dev *dev, enum xce_fallback reason)
     wr(dev, XCE_REG_INT_STATUS, rd(dev, XCE_REG_INT_STATUS));
     memset(dev->ring_va, 0, dev->ring_size);
     dev->st.resets++;
-    for (unsigned i = 0; i < XCE_RING_N; i++) {
-        /* oldest first: the ring head is the next completion expected */
-        struct xce_slot *sl = &dev->slots[(dev->cpl_cons + i) & (XCE_RING_N - 1)];
-        if (!sl->op)
-            continue;
-        struct xce_op *op = sl->op;
-        release_slot(dev, sl);
-        xce_complete_sw(dev, op, reason);
+    for (unsigned r = 0; r < dev->nrings; r++) {
+        struct xce_ring *rg = &dev->ring[r];
+        for (unsigned i = 0; i < XCE_RING_N; i++) {
+            /* oldest first: the ring head is the next completion expected */
+            struct xce_slot *sl = &rg->slots[(rg->cpl_cons + i) & (XCE_RING_N - 1)];
+            if (!sl->op)
+                continue;
+            struct xce_op *op = sl->op;
+            release_slot(dev, rg, sl);
+            xce_complete_sw(dev, op, reason);
+        }
     }
     program_engine(dev);
     return XCE_OK;
 }
 
-static uint64_t timeout_for(xce_dev *dev)
+static uint64_t timeout_for(xce_dev *dev, const struct xce_ring *rg)
 {
     /* the request at the head of the ring is the one the engine owes */
     size_t len = 0;
     for (unsigned i = 0; i < XCE_RING_N; i++) {
-        struct xce_slot *sl = &dev->slots[(dev->cpl_cons + i) & (XCE_RING_N - 1)];
+        const struct xce_slot *sl = &rg->slots[(rg->cpl_cons + i) & (XCE_RING_N - 1)];
         if (sl->op) {
             len = sl->op->len;
             break;
@@ -267,7 +284,7 @@ static uint64_t timeout_for(xce_dev *dev)
     return dev->be.timeout_base + dev->be.timeout_per_byte * len;
 }
 
-static void finish(xce_dev *dev, struct xce_slot *sl, int auth_failed)
+static void finish(xce_dev *dev, struct xce_ring *rg, struct xce_slot *sl, int auth_failed)
 {
     struct xce_op *op = sl->op;
     const struct xce_session *s = op->session;
@@ -288,7 +305,7 @@ static void finish(xce_dev *dev, struct xce_slot *sl, int auth_failed)
         memcpy(op->hash_state, sl->buf + XCE_BUF_HSTATE, 64);
         xce_wipe(sl->buf, XCE_BUF_HDATA + op->len);
     }
-    release_slot(dev, sl);
+    release_slot(dev, rg, sl);
     op->status = auth_failed ? XCE_ERR_AUTH : XCE_OK;
     op->path = XCE_PATH_ENGINE;
     dev->st.hw_requests++;
@@ -296,36 +313,58 @@ static void finish(xce_dev *dev, struct xce_slot *sl, int auth_failed)
     xce_done_push(dev, op);
 }
 
-/* Take every new completion record. Returns -1 if a record was bad or
- * reported an error: the engine's state is then suspect, and the caller
- * resets it, which re-runs that request and all after it in software. */
-static int harvest(xce_dev *dev)
+/* Take every new completion record of ring r. Returns -1 if a record was
+ * bad or reported an error: the engine's state is then suspect, and the
+ * caller resets it, which re-runs that request and all after it in software. */
+static int harvest_ring(xce_dev *dev, unsigned r)
 {
-    for (;;) {
-        const uint8_t *rec = dev->ring_va + RING_CMD_BYTES + (size_t)dev->cpl_cons * XCE_CPL_BYTES;
+    struct xce_ring *rg = &dev->ring[r];
+    while (rg->inflight) {
+        const uint8_t *rec = cpl_va(dev, r) + (size_t)rg->cpl_cons * XCE_CPL_BYTES;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         uint32_t status = get32(rec + 4 * XCE_CPL_STATUS_WORD);
-        if ((status >> XCE_CPL_STATUS_PHASE_SHIFT & 1) != dev->cpl_phase)
+        if ((status >> XCE_CPL_STATUS_PHASE_SHIFT & 1) != rg->cpl_phase)
             return 0;
         uint32_t tag = get32(rec + 4 * XCE_CPL_TAG_WORD);
         uint32_t len = get32(rec + 4 * XCE_CPL_LEN_WORD);
         uint32_t check = get32(rec + 4 * XCE_CPL_CHECK_WORD);
-        uint32_t slot = tag & 0xff, gen = tag >> 8;
+        uint32_t slot = tag & 0x3f, ring = tag >> 6 & 3, gen = tag >> 8;
         uint32_t code = status >> XCE_CPL_STATUS_CODE_SHIFT & XCE_CPL_STATUS_CODE_MASK;
-        if (check != (tag ^ status ^ len ^ XCE_CPL_CHECK_SALT) || slot >= XCE_RING_N ||
-            !dev->slots[slot].op || dev->slots[slot].gen != gen)
+        struct xce_slot *sl = &rg->slots[slot];
+        if (check != (tag ^ status ^ len ^ XCE_CPL_CHECK_SALT) || ring != r || !sl->op || sl->gen != gen)
             return -1;
         /* a MAC mismatch is an answer, not an engine fault */
-        int auth_failed = code == XCE_STATUS_AUTH_FAIL && dev->slots[slot].op->session->chain;
-        if ((code != XCE_STATUS_OK && !auth_failed) || (!auth_failed && len != dev->slots[slot].op->len))
+        int auth_failed = code == XCE_STATUS_AUTH_FAIL && sl->op->session->chain;
+        if ((code != XCE_STATUS_OK && !auth_failed) || (!auth_failed && len != sl->op->len))
             return -1;
-        finish(dev, &dev->slots[slot], auth_failed);
-        dev->cpl_cons = (dev->cpl_cons + 1) & (XCE_RING_N - 1);
-        if (dev->cpl_cons == 0)
-            dev->cpl_phase ^= 1;
-        wr(dev, XCE_REG_CPL_CONS, dev->cpl_cons);
-        dev->last_progress = dev->be.now(dev->be.ctx);
+        finish(dev, rg, sl, auth_failed);
+        rg->cpl_cons = (rg->cpl_cons + 1) & (XCE_RING_N - 1);
+        if (rg->cpl_cons == 0)
+            rg->cpl_phase ^= 1;
+        wr(dev, XCE_REG_CPL_CONS(r), rg->cpl_cons);
+        rg->last_progress = dev->be.now(dev->be.ctx);
     }
+    return 0;
+}
+
+static int harvest(xce_dev *dev)
+{
+    for (unsigned r = 0; r < dev->nrings; r++)
+        if (harvest_ring(dev, r) < 0)
+            return -1;
+    return 0;
+}
+
+/* A ring whose head request is overdue. */
+static int overdue(xce_dev *dev)
+{
+    uint64_t now = dev->be.now(dev->be.ctx);
+    for (unsigned r = 0; r < dev->nrings; r++) {
+        const struct xce_ring *rg = &dev->ring[r];
+        if (rg->inflight && now - rg->last_progress > timeout_for(dev, rg))
+            return 1;
+    }
+    return 0;
 }
 
 void xce_ring_poll(xce_dev *dev, int wait)
@@ -337,10 +376,7 @@ void xce_ring_poll(xce_dev *dev, int wait)
         xce_ring_reset(dev, XCE_FB_ENGINE_ERROR);
         return;
     }
-    if (!wait || dev->done_head || dev->inflight == 0)
-        return;
-    uint64_t limit = timeout_for(dev);
-    while (dev->inflight && !dev->done_head) {
+    while (wait && dev->inflight && !dev->done_head) {
         if (dev->be.wait(dev->be.ctx, dev->be.wait_slice)) {
             uint32_t cause = rd(dev, XCE_REG_INT_STATUS);
             wr(dev, XCE_REG_INT_STATUS, cause);   /* write 1 to clear */
@@ -355,7 +391,7 @@ void xce_ring_poll(xce_dev *dev, int wait)
             xce_ring_reset(dev, XCE_FB_ENGINE_ERROR);
             return;
         }
-        if (dev->inflight && dev->be.now(dev->be.ctx) - dev->last_progress > limit) {
+        if (dev->inflight && overdue(dev)) {
             dev->st.timeouts++;
             xce_ring_reset(dev, XCE_FB_ENGINE_TIMEOUT);
             return;

@@ -31,21 +31,50 @@ static const char *evp_name(const struct xce_session *s)
 }
 
 /* Single DES lives in OpenSSL 3's legacy provider; loading a provider
- * explicitly stops the default one loading by itself, so load both. */
+ * explicitly stops the default one loading by itself, so load both. They
+ * are unloaded when the last device closes (not at exit, where OpenSSL may
+ * already have torn itself down). */
+static pthread_mutex_t prov_lock = PTHREAD_MUTEX_INITIALIZER;
+static OSSL_PROVIDER *legacy_prov, *default_prov;
+static unsigned devices_open;
+
 static void load_providers(void)
 {
-    OSSL_PROVIDER_load(NULL, "legacy");
-    OSSL_PROVIDER_load(NULL, "default");
+    pthread_mutex_lock(&prov_lock);
+    if (!legacy_prov)
+        legacy_prov = OSSL_PROVIDER_load(NULL, "legacy");
+    if (!default_prov)
+        default_prov = OSSL_PROVIDER_load(NULL, "default");
+    pthread_mutex_unlock(&prov_lock);
+}
+
+void xce_sw_device_opened(void)
+{
+    pthread_mutex_lock(&prov_lock);
+    devices_open++;
+    pthread_mutex_unlock(&prov_lock);
+}
+
+void xce_sw_device_closed(void)
+{
+    pthread_mutex_lock(&prov_lock);
+    if (devices_open && --devices_open == 0) {
+        if (legacy_prov)
+            OSSL_PROVIDER_unload(legacy_prov);
+        if (default_prov)
+            OSSL_PROVIDER_unload(default_prov);
+        legacy_prov = default_prov = NULL;
+    }
+    pthread_mutex_unlock(&prov_lock);
 }
 
 int xce_sw_session_init(struct xce_session *s)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
     const char *name = evp_name(s);
     if (!name)
         return XCE_ERR_INVAL;
     if (s->alg != XCE_ALG_AES)
-        pthread_once(&once, load_providers);
+        load_providers();
     EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, name, NULL);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int ok = c && ctx && EVP_CipherInit_ex2(ctx, c, s->key, NULL, !s->decrypt, NULL) == 1 &&

@@ -68,6 +68,16 @@ struct xce_slot {
     uint32_t gen;
 };
 
+/* One command/completion ring pair, feeding one engine core. A session
+ * stays on one ring, so its requests complete in order. */
+struct xce_ring {
+    uint32_t prod, cpl_cons;
+    uint32_t cpl_phase;      /* phase bit of records on the current pass */
+    struct xce_slot slots[XCE_RING_N];
+    unsigned inflight;
+    uint64_t last_progress;
+};
+
 struct xce_dev {
     pthread_mutex_t lock;
     struct xce_backend be;
@@ -84,16 +94,15 @@ struct xce_dev {
     uint32_t cap_algos, cap_modes;
     unsigned cores, rings, windows;
 
-    uint8_t *ring_va;        /* command ring, then completion ring */
+    uint8_t *ring_va;        /* per ring: command ring, then completion ring */
     uint64_t ring_bus;
     size_t ring_size;
     struct xce_arena arena;
     int arena_ok;
-    uint32_t prod, cpl_cons;
-    uint32_t cpl_phase;      /* phase bit of records on the current pass */
-    struct xce_slot slots[XCE_RING_N];
-    unsigned inflight;
-    uint64_t last_progress;
+    struct xce_ring ring[XCE_MAX_RINGS];
+    unsigned nrings;         /* rings in use: one per engine core */
+    unsigned next_ring;      /* sessions are spread round robin */
+    unsigned inflight;       /* over all rings */
 
     struct xce_op *done_head, *done_tail;
     unsigned done_count;
@@ -114,6 +123,7 @@ struct xce_session {
     uint8_t key[32];
     size_t key_len;
     int hw_capable;          /* the engine's capability bits cover it */
+    unsigned ring;           /* the ring its requests go to */
     void *sw;                /* software path state */
 };
 
@@ -121,6 +131,8 @@ struct xce_session {
 int xce_sw_session_init(struct xce_session *s);
 int xce_sw_cipher(struct xce_session *s, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
 void xce_sw_session_free(struct xce_session *s);
+void xce_sw_device_opened(void);   /* providers live while a device is open */
+void xce_sw_device_closed(void);
 
 /* hash software path (swhash.c) */
 size_t xce_hash_alg_block(enum xce_hash_alg alg);

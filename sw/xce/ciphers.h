@@ -10,12 +10,15 @@
 
 struct cipher_desc {
     const char *name;        /* "aes-128-cbc" */
+    enum xce_alg alg;
     enum xce_mode mode;
     size_t key_len;          /* bytes */
+    size_t block;            /* block size: 16 (AES), 8 (DES, 3DES) */
+    size_t iv_len;           /* 0 for ECB, else the IV or counter block */
 };
 
-/* By name, case-insensitive; also openssl's aliases aes128/aes192/aes256
- * (CBC). NULL if unknown. */
+/* By name, case-insensitive; also openssl's aliases (aes128, des, des3,
+ * des-ede3-ecb, ...). NULL if unknown. */
 const struct cipher_desc *cipher_find(const char *name);
 size_t cipher_count(void);
 const struct cipher_desc *cipher_at(size_t i);

@@ -35,6 +35,8 @@ xce_dev *cli_device(struct cli *cli)
         fprintf(stderr, "xce: cannot attach to device '%s': %s\n", name, xce_strerror(r));
         if (r == XCE_ERR_INVAL && cli->opts.trace_path)
             fprintf(stderr, "xce: (is the trace file '%s' writable?)\n", cli->opts.trace_path);
+        else if (r == XCE_ERR_INVAL)
+            fprintf(stderr, "xce: (device specs: sim, sw, pci, pci:DOMAIN:BUS:DEVICE.FUNCTION)\n");
         return NULL;
     }
     if (!cli->have_baseline)

@@ -26,8 +26,17 @@ static int copy_quoted(const char *line, size_t *i, char **out)
     return 0;
 }
 
+/* Words may carry keys and passwords: clear them before freeing. */
+static void wipe(char *p, size_t n)
+{
+    volatile char *v = p;
+    while (v && n--)
+        *v++ = '\0';
+}
+
 void tokens_free(struct tokens *t)
 {
+    wipe(t->text, t->text_size);
     free(t->argv);
     free(t->col);
     free(t->text);
@@ -42,6 +51,7 @@ int tokenize(const char *line, struct tokens *t, char *err, size_t errlen)
     t->argv = calloc(len / 2 + 2, sizeof *t->argv);
     t->col = calloc(len / 2 + 2, sizeof *t->col);
     t->text = malloc(len + 2);
+    t->text_size = t->text ? len + 2 : 0;
     if (!t->argv || !t->col || !t->text) {
         snprintf(err, errlen, "out of memory");
         tokens_free(t);

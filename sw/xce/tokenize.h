@@ -13,6 +13,7 @@ struct tokens {
     char **argv;      /* argc words, then NULL */
     size_t *col;      /* where each word starts in the line (0-based) */
     char *text;       /* storage of the words */
+    size_t text_size; /* bytes at text (wiped by tokens_free) */
 };
 
 /* Returns 0, or -1 with a message in err (e.g. an unterminated quote).

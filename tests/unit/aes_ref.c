@@ -7,11 +7,10 @@
 int cipher_ref(const char *evp_name, int decrypt, const uint8_t *key, const uint8_t *iv,
                const uint8_t *in, uint8_t *out, size_t len)
 {
-    static int loaded;
-    if (!loaded) {
-        OSSL_PROVIDER_load(NULL, "legacy");
-        OSSL_PROVIDER_load(NULL, "default");
-        loaded = 1;
+    static OSSL_PROVIDER *legacy, *dflt;   /* kept for the life of the test */
+    if (!legacy || !dflt) {
+        legacy = OSSL_PROVIDER_load(NULL, "legacy");
+        dflt = OSSL_PROVIDER_load(NULL, "default");
     }
     EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, evp_name, NULL);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();

@@ -60,12 +60,12 @@ static int rig_init(struct rig *r)
     w(r, XCE_REG_WIN_BASE_HI(1), (uint32_t)(r->ring_bus >> 32));
     w(r, XCE_REG_WIN_SIZE_LO(1), RING_N * (64 + 16));
     uint64_t cpl = r->ring_bus + RING_N * 64;
-    w(r, XCE_REG_CMD_BASE_LO, (uint32_t)r->ring_bus);
-    w(r, XCE_REG_CMD_BASE_HI, (uint32_t)(r->ring_bus >> 32));
-    w(r, XCE_REG_CMD_SIZE_LOG2, RING_LOG2);
-    w(r, XCE_REG_CPL_BASE_LO, (uint32_t)cpl);
-    w(r, XCE_REG_CPL_BASE_HI, (uint32_t)(cpl >> 32));
-    w(r, XCE_REG_CPL_SIZE_LOG2, RING_LOG2);
+    w(r, XCE_REG_CMD_BASE_LO(0), (uint32_t)r->ring_bus);
+    w(r, XCE_REG_CMD_BASE_HI(0), (uint32_t)(r->ring_bus >> 32));
+    w(r, XCE_REG_CMD_SIZE_LOG2(0), RING_LOG2);
+    w(r, XCE_REG_CPL_BASE_LO(0), (uint32_t)cpl);
+    w(r, XCE_REG_CPL_BASE_HI(0), (uint32_t)(cpl >> 32));
+    w(r, XCE_REG_CPL_SIZE_LOG2(0), RING_LOG2);
     w(r, XCE_REG_CTRL, 1u << XCE_CTRL_ENABLE_SHIFT);
     return 1;
 }
@@ -89,7 +89,7 @@ static uint32_t submit(struct rig *r, uint32_t ctrl, uint32_t len, uint64_t src,
     put32(d + 4 * XCE_DESC_IV_LO_WORD, (uint32_t)iv);
     put32(d + 4 * XCE_DESC_IV_HI_WORD, (uint32_t)(iv >> 32));
     r->prod = (r->prod + 1) % RING_N;
-    w(r, XCE_REG_CMD_PROD, r->prod);
+    w(r, XCE_REG_CMD_PROD(0), r->prod);
     return tag;
 }
 
@@ -111,7 +111,7 @@ static int completion(struct rig *r, unsigned n, uint32_t tag)
             uint32_t t = get32(c + 4 * XCE_CPL_TAG_WORD), len = get32(c + 4 * XCE_CPL_LEN_WORD);
             if (t != tag || get32(c + 4 * XCE_CPL_CHECK_WORD) != (t ^ st ^ len ^ XCE_CPL_CHECK_SALT))
                 return -2;
-            w(r, XCE_REG_CPL_CONS, (n + 1) % RING_N);
+            w(r, XCE_REG_CPL_CONS(0), (n + 1) % RING_N);
             return (int)(st & XCE_CPL_STATUS_CODE_MASK);
         }
         xce_sim_run(r->sim, 100);
@@ -209,8 +209,8 @@ static void interrupts(struct rig *r)
     w(r, XCE_REG_INT_MASK, 1u << XCE_INT_MASK_CPL_SHIFT);
     w(r, XCE_REG_INT_COAL_COUNT, 3);
     w(r, XCE_REG_INT_COAL_CYCLES, 100000);
-    unsigned n0 = rd(r, XCE_REG_CPL_PROD);
-    w(r, XCE_REG_CPL_CONS, n0);
+    unsigned n0 = rd(r, XCE_REG_CPL_PROD(0));
+    w(r, XCE_REG_CPL_CONS(0), n0);
     for (int i = 0; i < 2; i++)
         submit(r, aes_ctrl(0, 0, 0), 16, bsrc, bdst, bkey, 0);
     xce_sim_run(r->sim, 2000);
@@ -219,7 +219,7 @@ static void interrupts(struct rig *r)
     CHECK(xce_sim_wait_irq(r->sim, 2000), "third completion raises the interrupt");
     w(r, XCE_REG_INT_STATUS, 1u << XCE_INT_STATUS_CPL_SHIFT);
     CHECK(!xce_sim_irq(r->sim), "write 1 to INT_STATUS.CPL clears it");
-    w(r, XCE_REG_CPL_CONS, rd(r, XCE_REG_CPL_PROD));
+    w(r, XCE_REG_CPL_CONS(0), rd(r, XCE_REG_CPL_PROD(0)));
     w(r, XCE_REG_INT_COAL_CYCLES, 500);
     submit(r, aes_ctrl(0, 0, 0), 16, bsrc, bdst, bkey, 0);
     uint64_t t0 = xce_sim_cycles(r->sim);
@@ -234,16 +234,16 @@ static void ring_outside_window(void)
     struct rig r;
     if (!CHECK(rig_init(&r), "fresh model for the ring test"))
         return;
-    w(&r, XCE_REG_CMD_BASE_LO, (uint32_t)r.outside_bus);
-    w(&r, XCE_REG_CMD_BASE_HI, (uint32_t)(r.outside_bus >> 32));
+    w(&r, XCE_REG_CMD_BASE_LO(0), (uint32_t)r.outside_bus);
+    w(&r, XCE_REG_CMD_BASE_HI(0), (uint32_t)(r.outside_bus >> 32));
     w(&r, XCE_REG_INT_MASK, 1u << XCE_INT_MASK_ERR_SHIFT);
-    w(&r, XCE_REG_CMD_PROD, 1);
+    w(&r, XCE_REG_CMD_PROD(0), 1);
     CHECK(xce_sim_wait_irq(r.sim, 1000) && (rd(&r, XCE_REG_STATUS) >> XCE_STATUS_RING_ERROR_SHIFT & 1),
           "command ring outside the windows: RING_ERROR and the error interrupt");
     CHECK(xce_sim_bus_errors(r.sim) == 0, "and no bus access was made");
     w(&r, XCE_REG_CTRL, 1u << XCE_CTRL_SOFT_RESET_SHIFT);
     xce_sim_run(r.sim, 20);
-    CHECK(!(rd(&r, XCE_REG_STATUS) >> XCE_STATUS_RING_ERROR_SHIFT & 1) && rd(&r, XCE_REG_CMD_CONS) == 0,
+    CHECK(!(rd(&r, XCE_REG_STATUS) >> XCE_STATUS_RING_ERROR_SHIFT & 1) && rd(&r, XCE_REG_CMD_CONS(0)) == 0,
           "soft reset clears the ring error and the indexes");
     xce_sim_destroy(r.sim);
 }
