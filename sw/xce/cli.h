@@ -38,6 +38,7 @@ void cli_command_end(struct cli *cli);
  * the exit status (0 success, 1 failure) after printing any error. */
 int cmd_enc(struct cli *cli, int argc, char **argv);
 int cmd_speed(struct cli *cli, int argc, char **argv);
+int cmd_dgst(struct cli *cli, int argc, char **argv);
 int cmd_show_configuration(struct cli *cli, int argc, char **argv);
 int cmd_show_brief(struct cli *cli, int argc, char **argv);
 int cmd_show_accel_stats(struct cli *cli, int argc, char **argv);
@@ -66,6 +67,7 @@ int cli_exec(struct cli *cli, FILE *in);
 void help_main(FILE *f);
 void help_enc(FILE *f);
 void help_speed(FILE *f);
+void help_dgst(FILE *f);
 void print_version(FILE *f);
 
 #endif

@@ -85,6 +85,7 @@ static const struct word no_words[] = {
 };
 static const struct word top_words[] = {
     { "crypto", "configure the crypto engine", config_crypto, NULL, 0 },
+    { "dgst", "digest or HMAC, as openssl dgst", NULL, cmd_dgst, W_ARGS },
     { "enc", "encrypt or decrypt, as openssl enc", NULL, cmd_enc, W_ARGS },
     { "end", "leave exec mode", NULL, NULL, W_EXEC_ONLY | W_STOP },
     { "exec", "read commands from stdin", NULL, run_exec, W_ARGV_ONLY | W_NESTED },

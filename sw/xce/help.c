@@ -62,6 +62,8 @@ static const char main_help[] =
     "        Encrypt or decrypt like openssl enc, byte for byte (AES ECB/CBC/CTR,\n"
     "        DES and 3DES ECB/CBC): same options, same output, same Salted__\n"
     "        files. See \"xce enc -help\".\n"
+    "    dgst [-md5|-sha1|-sha224|-sha256|-sha384|-sha512] [-hmac KEY] [FILE...]\n"
+    "        Digest or HMAC like openssl dgst, same output. See \"xce dgst -help\".\n"
     "    speed [CIPHER...] [-seconds N] [-bytes N]\n"
     "        Throughput like openssl speed -evp. See \"xce speed -help\".\n"
     "    show crypto engine configuration\n"
@@ -191,6 +193,41 @@ static const char speed_help[] =
     "EXAMPLES\n"
     "    xce --policy hardware speed aes-128-cbc aes-256-ctr\n"
     "    xce -v --policy auto speed -bytes 4096 -seconds 2\n";
+
+static const char dgst_help[] =
+    "NAME\n"
+    "    xce dgst - message digests and HMACs, as openssl dgst\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    xce [GLOBAL OPTIONS] dgst [-md5|-sha1|-sha224|-sha256|-sha384|-sha512]\n"
+    "        [-hmac KEY] [-hex|-binary] [-c] [-r] [-out FILE] [FILE...]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Hashes each FILE (or standard input) through libxce: on the engine the\n"
+    "    padding is done in hardware and the state carried between requests,\n"
+    "    and with -hmac the outer hash is finished on the engine too. Output is\n"
+    "    openssl's, byte for byte: \"SHA2-256(FILE)= HEX\". The default digest\n"
+    "    is SHA-256.\n"
+    "\n"
+    "OPTIONS\n"
+    "    -md5 -sha1 -sha224 -sha256 -sha384 -sha512   the digest\n"
+    "    -hmac KEY   HMAC (RFC 2104) with KEY as given (its bytes, not hex)\n"
+    "    -hex        hex output (the default); -c puts colons between bytes\n"
+    "    -binary     the raw digest bytes\n"
+    "    -r          coreutils format: \"HEX *FILE\"\n"
+    "    -out FILE   write the output to FILE\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 when every file was read and hashed, 1 otherwise.\n"
+    "\n"
+    "EXAMPLES\n"
+    "    xce --policy hardware dgst -sha512 image.bin\n"
+    "    xce dgst -sha1 -hmac secret -r packet.bin\n";
+
+void help_dgst(FILE *f)
+{
+    fputs(dgst_help, f);
+}
 
 void help_main(FILE *f)
 {
