@@ -13,6 +13,7 @@
  *   aes-N.1500B.newkey.overhead   the same when the key changes (key schedule included)
  *   des.cycles_per_block, 3des.cycles_per_block, md5/sha1/sha224/sha256/sha384/sha512.cycles_per_block
  *   esp.1400B.chained.cycles      ESP packet as one chained request vs two requests
+ *   pool.Ncores.cycles            a batch on 1, 2 and 4 cores of the quad model
  *   sim.cycles_per_second         simulator speed
  *   engine.aes-128-cbc.SIZE.mbps  projected at the engine's clock
  *   sw.aes-*.16k.ratio            software path / raw EVP throughput at 16 KiB
@@ -223,6 +224,51 @@ static void esp_chain(xce_dev *dev, uint8_t *buf)
     xce_session_destroy(hs);
 }
 
+/* The same batch of requests (16 sessions x 8 AES-128-CBC requests of
+ * 4 KiB, queued as one burst) on 1, 2 and 4 cores of the quad model. */
+static void pool_scaling(void)
+{
+    enum { SESS = 16, PER = 8, LEN = 4096 };
+    static uint8_t data[SESS * PER][LEN];
+    uint64_t base = 0;
+    for (unsigned cores = 1; cores <= 4; cores *= 2) {
+        xce_dev *dev;
+        struct xce_open_opts o = { .policy = XCE_POLICY_HARDWARE, .max_cores = cores };
+        int r = xce_open("sim", &o, &dev);
+        if (r != XCE_OK)
+            die("open sim", r);
+        struct xce_info info;
+        if (xce_get_info(dev, &info) != XCE_OK || info.rings_used != cores)
+            return;   /* a model with fewer cores: no row */
+        xce_session *s[SESS];
+        struct xce_op ops[SESS * PER], *ptrs[SESS * PER], *done[SESS * PER];
+        uint8_t key[16] = { 5 };
+        for (int j = 0; j < SESS; j++)
+            s[j] = session(dev, XCE_MODE_CBC, 16, key);
+        for (int k = 0; k < SESS * PER; k++) {
+            ops[k] = (struct xce_op){ .session = s[k % SESS], .src = data[k], .dst = data[k], .len = LEN };
+            ptrs[k] = &ops[k];
+        }
+        uint64_t c0 = cycles(dev);
+        unsigned taken = 0, got = 0;
+        while (got < SESS * PER) {
+            taken += xce_enqueue_burst(dev, ptrs + taken, SESS * PER - taken);
+            got += xce_dequeue_burst(dev, done, SESS * PER);
+        }
+        uint64_t c = cycles(dev) - c0;
+        if (cores == 1)
+            base = c;
+        char m[64], note[160];
+        snprintf(m, sizeof m, "pool.%ucores.cycles", cores);
+        snprintf(note, sizeof note, "%d x %d-byte AES-128-CBC requests over %d sessions; speed-up %.2f over one core",
+                 SESS * PER, LEN, SESS, (double)base / (double)c);
+        add(m, (double)c, "cycles", cores > 1, (double)base, note);
+        for (int j = 0; j < SESS; j++)
+            xce_session_destroy(s[j]);
+        xce_close(dev);
+    }
+}
+
 static void sim_speed(xce_dev *dev, uint8_t *buf, int quick)
 {
     uint8_t key[16] = { 1 };
@@ -352,6 +398,7 @@ int main(int argc, char **argv)
     sim_speed(dev, buf, quick);
     xce_close(dev);
     free(buf);
+    pool_scaling();
     software_ratio("AES-128-CTR", XCE_MODE_CTR, 16, "sw.aes-128-ctr.16k.ratio", quick);
     software_ratio("AES-256-CBC", XCE_MODE_CBC, 32, "sw.aes-256-cbc.16k.ratio", quick);
 
