@@ -29,6 +29,13 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
+/* A 64-bit bus address into a descriptor's LO/HI word pair (HI follows LO). */
+static void put_addr(uint8_t *d, unsigned lo_word, uint64_t addr)
+{
+    put32(d + 4 * lo_word, (uint32_t)addr);
+    put32(d + 4 * (lo_word + 1), (uint32_t)(addr >> 32));
+}
+
 static uint32_t get32(const volatile uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -109,32 +116,38 @@ static void release_slot(xce_dev *dev, struct xce_ring *rg, struct xce_slot *sl)
     dev->inflight--;
 }
 
-/* Fill the bounce buffer and the descriptor words that differ between
- * cipher and hash requests; returns the descriptor's CTRL word. */
+/* The key as the engine reads it: 3DES always K1 K2 K3. */
+static void stage_key(const struct xce_session *s, uint8_t *at)
+{
+    memcpy(at, s->key, s->key_len);
+    if (s->alg == XCE_ALG_3DES && s->key_len == 16)
+        memcpy(at + 16, s->key, 8);   /* two-key 3DES: K3 = K1 */
+}
+
+/* CTRL bits naming the session's cipher. */
+static uint32_t cipher_bits(const struct xce_session *s)
+{
+    return (uint32_t)s->alg << XCE_DESC_CTRL_ALG_SHIFT | (uint32_t)s->mode << XCE_DESC_CTRL_MODE_SHIFT |
+           (uint32_t)(s->decrypt ? 1 : 0) << XCE_DESC_CTRL_DECRYPT_SHIFT |
+           (uint32_t)(s->alg == XCE_ALG_AES ? s->key_len / 8 - 2 : 0) << XCE_DESC_CTRL_KEY_LEN_SHIFT;
+}
+
+/* Fill the bounce buffer and the descriptor words particular to each
+ * kind of request; returns the descriptor's CTRL word. */
 static uint32_t stage_cipher(const struct xce_op *op, uint8_t *buf, uint64_t bus, uint8_t *d)
 {
     const struct xce_session *s = op->session;
     memset(buf, 0, XCE_BUF_DATA);
-    memcpy(buf + XCE_BUF_KEY, s->key, s->key_len);
-    if (s->alg == XCE_ALG_3DES && s->key_len == 16)
-        memcpy(buf + XCE_BUF_KEY + 16, s->key, 8);   /* two-key 3DES: K3 = K1 */
+    stage_key(s, buf + XCE_BUF_KEY);
     memcpy(buf + XCE_BUF_IV, op->iv, 16);
     if (op->len)
         memcpy(buf + XCE_BUF_DATA, op->src, op->len);
     uint64_t data = bus + XCE_BUF_DATA, key = bus + XCE_BUF_KEY, iv = bus + XCE_BUF_IV;
-    put32(d + 4 * XCE_DESC_SRC_LO_WORD, (uint32_t)data);
-    put32(d + 4 * XCE_DESC_SRC_HI_WORD, (uint32_t)(data >> 32));
-    put32(d + 4 * XCE_DESC_DST_LO_WORD, (uint32_t)data);
-    put32(d + 4 * XCE_DESC_DST_HI_WORD, (uint32_t)(data >> 32));
-    put32(d + 4 * XCE_DESC_KEY_LO_WORD, (uint32_t)key);
-    put32(d + 4 * XCE_DESC_KEY_HI_WORD, (uint32_t)(key >> 32));
-    put32(d + 4 * XCE_DESC_IV_LO_WORD, (uint32_t)iv);
-    put32(d + 4 * XCE_DESC_IV_HI_WORD, (uint32_t)(iv >> 32));
-    return (uint32_t)XCE_OPCODE_CIPHER << XCE_DESC_CTRL_OPCODE_SHIFT |
-           (uint32_t)s->alg << XCE_DESC_CTRL_ALG_SHIFT |
-           (uint32_t)s->mode << XCE_DESC_CTRL_MODE_SHIFT |
-           (uint32_t)(s->decrypt ? 1 : 0) << XCE_DESC_CTRL_DECRYPT_SHIFT |
-           (uint32_t)(s->alg == XCE_ALG_AES ? s->key_len / 8 - 2 : 0) << XCE_DESC_CTRL_KEY_LEN_SHIFT;
+    put_addr(d, XCE_DESC_SRC_LO_WORD, data);
+    put_addr(d, XCE_DESC_DST_LO_WORD, data);
+    put_addr(d, XCE_DESC_KEY_LO_WORD, key);
+    put_addr(d, XCE_DESC_IV_LO_WORD, iv);
+    return (uint32_t)XCE_OPCODE_CIPHER << XCE_DESC_CTRL_OPCODE_SHIFT | cipher_bits(s);
 }
 
 static uint32_t stage_hash(const struct xce_op *op, uint8_t *buf, uint64_t bus, uint8_t *d)
@@ -150,12 +163,9 @@ static uint32_t stage_hash(const struct xce_op *op, uint8_t *buf, uint64_t bus, 
                   (uint32_t)(op->hash_flags & XCE_HASH_INIT ? 1 : 0) << XCE_DESC_HASH_INIT_SHIFT |
                   (uint32_t)(op->hash_flags & XCE_HASH_FINAL ? 1 : 0) << XCE_DESC_HASH_FINAL_SHIFT;
     put32(d + 4 * XCE_DESC_HASH_WORD, hw);
-    put32(d + 4 * XCE_DESC_SRC_LO_WORD, (uint32_t)data);
-    put32(d + 4 * XCE_DESC_SRC_HI_WORD, (uint32_t)(data >> 32));
-    put32(d + 4 * XCE_DESC_DST_LO_WORD, (uint32_t)digest);
-    put32(d + 4 * XCE_DESC_DST_HI_WORD, (uint32_t)(digest >> 32));
-    put32(d + 4 * XCE_DESC_STATE_LO_WORD, (uint32_t)state);
-    put32(d + 4 * XCE_DESC_STATE_HI_WORD, (uint32_t)(state >> 32));
+    put_addr(d, XCE_DESC_SRC_LO_WORD, data);
+    put_addr(d, XCE_DESC_DST_LO_WORD, digest);
+    put_addr(d, XCE_DESC_STATE_LO_WORD, state);
     return (uint32_t)XCE_OPCODE_HASH << XCE_DESC_CTRL_OPCODE_SHIFT;
 }
 
@@ -169,9 +179,7 @@ static uint32_t stage_chain(const struct xce_op *op, uint8_t *buf, uint64_t bus,
         memcpy(buf + XCE_BUF_HSTATE + 64, s->hmac_outer, 64);
         buf[XCE_BUF_HSTATE + 128] = (uint8_t)xce_hash_alg_block(s->hash_alg);
     }
-    memcpy(buf + XCE_BUF_CKEY, s->key, s->key_len);
-    if (s->alg == XCE_ALG_3DES && s->key_len == 16)
-        memcpy(buf + XCE_BUF_CKEY + 16, s->key, 8);
+    stage_key(s, buf + XCE_BUF_CKEY);
     memcpy(buf + XCE_BUF_CIV, op->iv, 16);
     memcpy(buf + XCE_BUF_CDATA, op->src, op->len + (verify ? s->icv_len : 0));
     uint64_t data = bus + XCE_BUF_CDATA, key = bus + XCE_BUF_CKEY, iv = bus + XCE_BUF_CIV;
@@ -182,19 +190,13 @@ static uint32_t stage_chain(const struct xce_op *op, uint8_t *buf, uint64_t bus,
                                           1u << XCE_DESC_HASH_FINAL_SHIFT);
     put32(d + 4 * XCE_DESC_CHAIN_WORD, (uint32_t)op->aad_len << XCE_DESC_CHAIN_AAD_LEN_SHIFT |
                                            (uint32_t)s->icv_len << XCE_DESC_CHAIN_ICV_LEN_SHIFT);
-    put32(d + 4 * XCE_DESC_SRC_LO_WORD, (uint32_t)data);
-    put32(d + 4 * XCE_DESC_SRC_HI_WORD, (uint32_t)(data >> 32));
-    put32(d + 4 * XCE_DESC_DST_LO_WORD, (uint32_t)data);
-    put32(d + 4 * XCE_DESC_DST_HI_WORD, (uint32_t)(data >> 32));
-    put32(d + 4 * XCE_DESC_KEY_LO_WORD, (uint32_t)key);
-    put32(d + 4 * XCE_DESC_KEY_HI_WORD, (uint32_t)(key >> 32));
-    put32(d + 4 * XCE_DESC_IV_LO_WORD, (uint32_t)iv);
-    put32(d + 4 * XCE_DESC_IV_HI_WORD, (uint32_t)(iv >> 32));
-    put32(d + 4 * XCE_DESC_STATE_LO_WORD, (uint32_t)state);
-    put32(d + 4 * XCE_DESC_STATE_HI_WORD, (uint32_t)(state >> 32));
-    return (uint32_t)s->chain << XCE_DESC_CTRL_OPCODE_SHIFT | (uint32_t)s->alg << XCE_DESC_CTRL_ALG_SHIFT |
-           (uint32_t)s->mode << XCE_DESC_CTRL_MODE_SHIFT |
-           (uint32_t)(s->alg == XCE_ALG_AES ? s->key_len / 8 - 2 : 0) << XCE_DESC_CTRL_KEY_LEN_SHIFT;
+    put_addr(d, XCE_DESC_SRC_LO_WORD, data);
+    put_addr(d, XCE_DESC_DST_LO_WORD, data);
+    put_addr(d, XCE_DESC_KEY_LO_WORD, key);
+    put_addr(d, XCE_DESC_IV_LO_WORD, iv);
+    put_addr(d, XCE_DESC_STATE_LO_WORD, state);
+    /* the engine takes the direction from the order */
+    return (uint32_t)s->chain << XCE_DESC_CTRL_OPCODE_SHIFT | cipher_bits(s);
 }
 
 int xce_ring_submit(xce_dev *dev, struct xce_op *op)
