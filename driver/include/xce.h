@@ -15,7 +15,9 @@
  *   ... or xce_enqueue_burst() / xce_dequeue_burst() for many in flight.
  *
  * Device specs: "sim" (the Verilator model, in-process), "pci" (first xce
- * PCI function) or "pci:0000:03:00.0", "sw" (no engine, software only).
+ * PCI function) or "pci:0000:03:00.0", "sw" (no engine, software only),
+ * or "pool:SPEC,SPEC..." (up to 8 devices used as one: each session lives
+ * on one member, bursts and statistics span them all).
  * NULL means $XCE_DEVICE, else "sim".
  *
  * Threads: a device and its sessions may be used from several threads;

@@ -11,6 +11,7 @@
 
 int xce_chain_session_create(xce_dev *dev, const struct xce_chain_params *p, xce_session **out)
 {
+    dev = xce_pool_pick(dev);
     if (!dev || !p || !out || p->order < XCE_CHAIN_ENC_MAC || p->order > XCE_CHAIN_DEC_MAC ||
         p->mac.alg < XCE_HASH_MD5 || p->mac.alg > XCE_HASH_SHA512 || p->icv_len == 0 ||
         p->icv_len > xce_hash_alg_digest(p->mac.alg) || (p->mac.hmac_key_len && !p->mac.hmac_key))

@@ -89,6 +89,15 @@ int xce_open(const char *spec, const struct xce_open_opts *opts, xce_dev **out)
     dev->unusable_reason = XCE_FB_NO_DEVICE;
     dev->disabled_reason = "no engine";
 
+    if (strncmp(spec, "pool:", 5) == 0) {
+        int r = xce_pool_open(spec + 5, o, dev);
+        if (r != XCE_OK) {
+            xce_close(dev);
+            return r;
+        }
+        *out = dev;
+        return XCE_OK;
+    }
     int r = attach_backend(dev, spec, o);
     if (r != XCE_OK)
         goto fail;
@@ -128,6 +137,8 @@ void xce_close(xce_dev *dev)
 {
     if (!dev)
         return;
+    if (dev->members)
+        xce_pool_close(dev);
     if (dev->have_backend) {
         xce_ring_teardown(dev);
         dev->be.close(dev->be.ctx);
@@ -142,6 +153,10 @@ int xce_get_info(xce_dev *dev, struct xce_info *info)
     if (!dev || !info)
         return XCE_ERR_INVAL;
     memset(info, 0, sizeof *info);
+    if (dev->nmembers) {
+        xce_pool_info(dev, info);
+        return XCE_OK;
+    }
     pthread_mutex_lock(&dev->lock);
     strcpy(info->backend, dev->have_backend ? dev->be.name : "sw");
     strcpy(info->location, dev->have_backend ? dev->be.location : "-");
@@ -188,6 +203,10 @@ int xce_get_stats(xce_dev *dev, struct xce_stats *st)
 {
     if (!dev || !st)
         return XCE_ERR_INVAL;
+    if (dev->nmembers) {
+        xce_pool_stats(dev, st);
+        return XCE_OK;
+    }
     pthread_mutex_lock(&dev->lock);
     *st = dev->st;
     st->cores = 0;
@@ -209,6 +228,8 @@ int xce_set_accelerator(xce_dev *dev, int enabled)
 {
     if (!dev)
         return XCE_ERR_INVAL;
+    for (unsigned i = 0; i < dev->nmembers; i++)
+        (void)!xce_set_accelerator(dev->members[i], enabled);
     pthread_mutex_lock(&dev->lock);
     dev->accel_enabled = enabled ? 1 : 0;
     pthread_mutex_unlock(&dev->lock);
@@ -219,6 +240,15 @@ int xce_self_test(xce_dev *dev, void (*report)(void *, const char *), void *arg)
 {
     if (!dev)
         return XCE_ERR_INVAL;
+    if (dev->nmembers) {
+        int r = XCE_OK;
+        for (unsigned i = 0; i < dev->nmembers; i++) {
+            int ri = xce_self_test(dev->members[i], report, arg);
+            if (r == XCE_OK)
+                r = ri;
+        }
+        return r;
+    }
     pthread_mutex_lock(&dev->lock);
     int r = xce_selftest_run(dev, 0, report, arg);
     if (r == XCE_OK && dev->engine_present && dev->arena_ok) {
@@ -244,6 +274,12 @@ int xce_reset(xce_dev *dev)
 {
     if (!dev)
         return XCE_ERR_INVAL;
+    if (dev->nmembers) {
+        int r = XCE_OK;
+        for (unsigned i = 0; i < dev->nmembers && r == XCE_OK; i++)
+            r = xce_reset(dev->members[i]);
+        return r;
+    }
     pthread_mutex_lock(&dev->lock);
     int r = XCE_ERR_NODEV;
     if (dev->engine_present && dev->arena_ok)

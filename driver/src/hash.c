@@ -30,6 +30,7 @@ const char *xce_hash_name(enum xce_hash_alg alg)
 
 int xce_hash_session_create(xce_dev *dev, const struct xce_hash_params *p, xce_session **out)
 {
+    dev = xce_pool_pick(dev);
     if (!dev || !p || !out || p->alg < XCE_HASH_MD5 || p->alg > XCE_HASH_SHA512 ||
         (p->hmac_key_len && !p->hmac_key))
         return XCE_ERR_INVAL;

@@ -39,6 +39,7 @@ int xce_cipher_session_init(struct xce_session *s, xce_dev *dev, const struct xc
 
 int xce_session_create(xce_dev *dev, const struct xce_cipher_params *p, xce_session **out)
 {
+    dev = xce_pool_pick(dev);
     if (!dev || !p || !out)
         return XCE_ERR_INVAL;
     *out = NULL;
@@ -180,6 +181,8 @@ unsigned xce_enqueue_burst(xce_dev *dev, struct xce_op **ops, unsigned n)
 {
     if (!dev || !ops)
         return 0;
+    if (dev->nmembers)
+        return xce_pool_enqueue(dev, ops, n);
     unsigned taken = 0;
     int rang = 0;
     pthread_mutex_lock(&dev->lock);
@@ -205,9 +208,17 @@ unsigned xce_dequeue_burst(xce_dev *dev, struct xce_op **ops, unsigned max)
 {
     if (!dev || !ops || max == 0)
         return 0;
+    if (dev->nmembers)
+        return xce_pool_dequeue(dev, ops, max);
+    return xce_dequeue_ready(dev, ops, max, 1);
+}
+
+/* Finished operations; with wait, wait for the engine if none is ready. */
+unsigned xce_dequeue_ready(xce_dev *dev, struct xce_op **ops, unsigned max, int wait)
+{
     pthread_mutex_lock(&dev->lock);
     if (!dev->done_head)
-        xce_ring_poll(dev, 1);
+        xce_ring_poll(dev, wait);
     unsigned n = 0;
     while (n < max && dev->done_head) {
         struct xce_op *op = dev->done_head;
@@ -222,8 +233,11 @@ unsigned xce_pending(xce_dev *dev)
 {
     if (!dev)
         return 0;
+    unsigned n = 0;
+    for (unsigned i = 0; i < dev->nmembers; i++)
+        n += xce_pending(dev->members[i]);
     pthread_mutex_lock(&dev->lock);
-    unsigned n = dev->inflight + dev->done_count;
+    n += dev->inflight + dev->done_count;
     pthread_mutex_unlock(&dev->lock);
     return n;
 }

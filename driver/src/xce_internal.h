@@ -104,6 +104,9 @@ struct xce_dev {
     unsigned next_ring;      /* sessions are spread round robin */
     unsigned inflight;       /* over all rings */
 
+    xce_dev **members;       /* a pool: the member devices (then no backend) */
+    unsigned nmembers, next_member;
+
     struct xce_op *done_head, *done_tail;
     unsigned done_count;
     struct xce_stats st;
@@ -144,6 +147,15 @@ void xce_sw_hmac_states(enum xce_hash_alg alg, const uint8_t *key, size_t key_le
 int xce_cipher_session_init(struct xce_session *s, xce_dev *dev, const struct xce_cipher_params *p, int decrypt);
 /* chained software path (chain.c) */
 int xce_sw_chain(struct xce_session *s, struct xce_op *op);
+/* pools of devices (pool.c) */
+int xce_pool_open(const char *list, const struct xce_open_opts *o, xce_dev *pool);
+void xce_pool_close(xce_dev *pool);
+xce_dev *xce_pool_pick(xce_dev *dev);        /* the member a new session goes to */
+unsigned xce_pool_enqueue(xce_dev *pool, struct xce_op **ops, unsigned n);
+unsigned xce_pool_dequeue(xce_dev *pool, struct xce_op **ops, unsigned max);
+void xce_pool_info(xce_dev *pool, struct xce_info *info);
+void xce_pool_stats(xce_dev *pool, struct xce_stats *st);
+unsigned xce_dequeue_ready(xce_dev *dev, struct xce_op **ops, unsigned max, int wait);
 /* run one operation to completion, lock held (queue.c) */
 int xce_run_one(xce_dev *dev, struct xce_op *op);
 

@@ -36,7 +36,7 @@ xce_dev *cli_device(struct cli *cli)
         if (r == XCE_ERR_INVAL && cli->opts.trace_path)
             fprintf(stderr, "xce: (is the trace file '%s' writable?)\n", cli->opts.trace_path);
         else if (r == XCE_ERR_INVAL)
-            fprintf(stderr, "xce: (device specs: sim, sw, pci, pci:DOMAIN:BUS:DEVICE.FUNCTION)\n");
+            fprintf(stderr, "xce: (device specs: sim, sw, pci, pci:DOMAIN:BUS:DEVICE.FUNCTION, pool:SPEC,SPEC...)\n");
         return NULL;
     }
     if (!cli->have_baseline)
