@@ -12,7 +12,7 @@ Q       ?= @
 
 # Debian packages the build and the tests need (checked with dpkg, installed
 # with apt-get; sudo when not root).
-DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev
+DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev mandoc binutils
 
 CC      := gcc
 CXX     := g++
@@ -23,8 +23,9 @@ VL_INC  := /usr/share/verilator/include
 OPT     ?= -O2
 WARN    := -Wall -Wextra -Werror
 SANFLAGS := $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS)
-CXXFLAGS := -std=c++17 $(OPT) -g $(SANFLAGS)
+# everything is position-independent: the same objects make libxce.a and libxce.so
+CFLAGS  := -std=c11 -D_GNU_SOURCE -fPIC $(OPT) -g $(WARN) $(SANFLAGS)
+CXXFLAGS := -std=c++17 -fPIC $(OPT) -g $(SANFLAGS)
 LDFLAGS := $(SANFLAGS)
 LIBS    := -lssl -lcrypto -lpci -lpthread -lstdc++
 
@@ -40,6 +41,9 @@ DRIVER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(DRIVER_SRC))
 VL_OBJ     := $(BUILD)/obj/sim/verilated.o $(BUILD)/obj/sim/verilated_vcd_c.o \
               $(BUILD)/obj/sim/verilated_threads.o
 LIBXCE     := $(BUILD)/lib/libxce.a
+SOVERSION  := 1
+SOFULL     := 1.0.0
+LIBXCE_SO  := $(BUILD)/lib/libxce.so.$(SOFULL)
 
 XCE_SRC := $(wildcard sw/xce/*.c)
 XCE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCE_SRC))
@@ -49,10 +53,10 @@ TEST_C    := $(filter-out $(TEST_HELPERS),$(wildcard tests/unit/*.c))
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPERS))
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_C))
 
-.PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb fuzz
+.PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb fuzz install uninstall
 .SECONDARY:
 
-all: check-deps $(BUILD)/bin/xce $(TEST_BINS)
+all: check-deps $(BUILD)/bin/xce $(TEST_BINS) $(LIBXCE_SO)
 
 # --- Debian packages -------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -104,19 +108,22 @@ MODEL_LIB_quad    := $(BUILD)/lib/libxce_quad.a
 define model_rules
 build/obj_rtl_$(1)/Vxce_top__ALL.a: $(RTL_SRC) $(GEN)/xce_regfile.v $(GEN)/xce_regs.vh Makefile
 	@echo "  VERILATE xce_top ($(1))"
-	$(Q)$(VERILATOR) --cc --build -j 2 -O3 --trace -Wall -I$(GEN) -Irtl --top-module xce_top \
+	$(Q)$(VERILATOR) --cc --build -j 2 -O3 --trace -Wall -I$(GEN) -Irtl --top-module xce_top -CFLAGS -fPIC \
 	    $(MODEL_G_$(1)) -Mdir build/obj_rtl_$(1) -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" $(RTL_TOP) \
 	    >build/obj_rtl_$(1).log 2>&1 || { cat build/obj_rtl_$(1).log; exit 1; }
+	@touch $$@   # verilator leaves an up-to-date archive alone
 
 $(BUILD)/obj/sim_$(1)/xce_sim.o: sim/xce_sim.cpp sim/xce_sim.h build/obj_rtl_$(1)/Vxce_top__ALL.a $(GEN)/xce_regs.h
 	@mkdir -p $$(dir $$@)
 	@echo "  CXX     $$< ($(1))"
 	$(Q)$(CXX) $(CXXFLAGS) $(VL_NOALIGN) -Ibuild/obj_rtl_$(1) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(GEN) -Isim -c $$< -o $$@
 
+# a self-contained archive (not a thin one): it is installed as libxce.a
 $(MODEL_LIB_$(1)): $(DRIVER_OBJ) $(BUILD)/obj/sim_$(1)/xce_sim.o $(VL_OBJ) build/obj_rtl_$(1)/Vxce_top__ALL.a
 	@mkdir -p $$(dir $$@)
 	@echo "  AR      $$@"
-	$(Q)rm -f $$@ && ar rcsT $$@ $$^
+	$(Q)rm -f $$@ && { echo "create $$@"; for o in $$(filter %.o,$$^); do echo "addmod $$$$o"; done; \
+	    echo "addlib build/obj_rtl_$(1)/Vxce_top__ALL.a"; echo save; echo end; } | ar -M && ranlib $$@
 endef
 $(foreach m,$(MODELS),$(eval $(call model_rules,$(m))))
 
@@ -137,6 +144,23 @@ $(BUILD)/bin/xce-bench: $(BUILD)/obj/bench/xce_bench.o $(MODEL_LIB_quad)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The shared library: the driver with the default model. The soname carries
+# the ABI's major version; libxce.so is the development link.
+# Exported: exactly the functions xce.h declares, read from the header.
+$(GEN)/libxce.map: driver/include/xce.h
+	@mkdir -p $(dir $@)
+	$(Q){ echo 'LIBXCE_$(SOVERSION) {'; echo '    global:'; \
+	  grep -o '\bxce_[a-z0-9_]*(' $< | tr -d '(' | sort -u | sed 's/.*/        &;/'; \
+	  echo '    local:'; echo '        *;'; echo '};'; } >$@
+
+$(LIBXCE_SO): $(DRIVER_OBJ) $(BUILD)/obj/sim_default/xce_sim.o $(VL_OBJ) build/obj_rtl_default/Vxce_top__ALL.a $(GEN)/libxce.map
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CXX) -shared $(LDFLAGS) -Wl,-soname,libxce.so.$(SOVERSION) -Wl,--version-script=$(GEN)/libxce.map \
+	    -o $@ $(filter-out %.map,$^) $(LIBS)
+	$(Q)ln -sf libxce.so.$(SOFULL) $(BUILD)/lib/libxce.so.$(SOVERSION)
+	$(Q)ln -sf libxce.so.$(SOVERSION) $(BUILD)/lib/libxce.so
 
 $(BUILD)/bin/xce: $(XCE_OBJ) $(LIBXCE)
 	@mkdir -p $(dir $@)
@@ -187,6 +211,34 @@ bench: all $(BUILD)/bin/xce-bench
 	@mkdir -p build/bench
 	$(Q)$(BUILD)/bin/xce-bench $(if $(QUICK),--quick) --json build/bench/results.json
 	@echo "  results in build/bench/results.json"
+
+# --- installation ----------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=...] [LIBDIR=...] [SYSCONFDIR=...]
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+MANPAGES   := $(wildcard man/*.[1-9])
+INSTALLED_MAN = $(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)
+	install -m 0644 $(LIBXCE) $(DESTDIR)$(LIBDIR)/libxce.a
+	install -m 0755 $(LIBXCE_SO) $(DESTDIR)$(LIBDIR)/libxce.so.$(SOFULL)
+	ln -sf libxce.so.$(SOFULL) $(DESTDIR)$(LIBDIR)/libxce.so.$(SOVERSION)
+	ln -sf libxce.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libxce.so
+	install -m 0644 driver/include/xce.h $(DESTDIR)$(INCLUDEDIR)/xce.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(SOFULL)|' packaging/libxce.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc
+	install -m 0755 $(BUILD)/bin/xce $(DESTDIR)$(BINDIR)/xce
+	$(foreach m,$(MANPAGES),install -D -m 0644 $(m) $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libxce.a $(DESTDIR)$(LIBDIR)/libxce.so $(DESTDIR)$(LIBDIR)/libxce.so.$(SOVERSION) \
+	    $(DESTDIR)$(LIBDIR)/libxce.so.$(SOFULL) $(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc \
+	    $(DESTDIR)$(INCLUDEDIR)/xce.h $(DESTDIR)$(BINDIR)/xce $(addprefix $(DESTDIR),$(INSTALLED_MAN))
 
 clean:
 	rm -rf build
