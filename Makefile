@@ -12,7 +12,7 @@ Q       ?= @
 
 # Debian packages the build and the tests need (checked with dpkg, installed
 # with apt-get; sudo when not root).
-DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev mandoc binutils
+DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev mandoc binutils gnuplot-nox
 
 CC      := gcc
 CXX     := g++
@@ -209,8 +209,9 @@ test: all fuzz
 
 bench: all $(BUILD)/bin/xce-bench
 	@mkdir -p build/bench
-	$(Q)$(BUILD)/bin/xce-bench $(if $(QUICK),--quick) --json build/bench/results.json
-	@echo "  results in build/bench/results.json"
+	$(Q)$(BUILD)/bin/xce-bench $(if $(QUICK),--quick) --json build/bench/results.json --csv-dir build/bench
+	$(Q)gnuplot -e "dir='build/bench'" tools/bench_plots.gp
+	@echo "  results in build/bench/results.json, plots build/bench/throughput.png, cycles.png"
 
 # --- installation ----------------------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=...] [LIBDIR=...] [SYSCONFDIR=...]
