@@ -307,10 +307,36 @@ int xce_sim_wait_irq(xce_sim *s, uint64_t max_cycles) {
 
 uint64_t xce_sim_cycles(const xce_sim *s) { return s->cycle; }
 
+// A GTKWave save file beside the VCD, opening it on the signals that tell
+// what the engine is doing: bus handshakes, ring indexes, request state,
+// core busy, interrupt.
+static void write_gtkw(const char *vcd) {
+    std::string path(vcd);
+    size_t dot = path.rfind(".vcd");
+    path = (dot != std::string::npos && dot + 4 == path.size() ? path.substr(0, dot) : path) + ".gtkw";
+    FILE *f = fopen(path.c_str(), "w");
+    if (!f) return;
+    static const char *const bits[] = { "xce.irq", "xce.rd_req_valid", "xce.rd_rsp_valid", "xce.wr_req_valid",
+                                        "xce.wr_rsp_valid" };
+    static const char *const words[] = {
+        "xce.xce_top.core_busy[3:0]", "xce.xce_top.eng_busy[3:0]",
+        "xce.xce_top.g_core[0].g_built.u_engine.state_reg[4:0]",
+        "xce.xce_top.g_core[0].g_built.u_engine.cons_reg[11:0]",
+        "xce.xce_top.g_core[0].g_built.u_engine.cprod_reg[11:0]",
+        "xce.rd_req_addr[63:0]", "xce.wr_req_addr[63:0]",
+    };
+    fprintf(f, "[dumpfile] \"%s\"\n[timestart] 0\n@28\n", vcd);
+    for (const char *b : bits) fprintf(f, "%s\n", b);
+    fprintf(f, "@22\n");
+    for (const char *w : words) fprintf(f, "%s\n", w);
+    fclose(f);
+}
+
 int xce_sim_trace(xce_sim *s, const char *path, uint64_t start, uint64_t stop) {
     FILE *f = fopen(path, "w");  // fail early and clearly on a bad path
     if (!f) return -1;
     fclose(f);
+    write_gtkw(path);
     s->trace_path = path;
     s->trace_start = start;
     s->trace_stop = stop;

@@ -61,9 +61,12 @@ int xce_sim_wait_irq(xce_sim *sim, uint64_t max_cycles);
 int xce_sim_irq(xce_sim *sim);
 uint64_t xce_sim_cycles(const xce_sim *sim);
 
-/* Write a VCD of cycles [start, stop) to path (stop 0: until destroy).
- * Returns 0, or -1 if the file cannot be opened. Call before running the
- * cycles to be traced; dumping is slow, so keep the window small. */
+/* Write a VCD of cycles [start, stop) to path (stop 0: until destroy),
+ * and beside it a GTKWave save file (path with .gtkw for .vcd) that opens
+ * the trace on the bus handshakes, ring indexes, request state and core
+ * busy signals. Returns 0, or -1 if the file cannot be opened. Call before
+ * running the cycles to be traced; dumping is slow, so keep the window
+ * small. */
 int xce_sim_trace(xce_sim *sim, const char *path, uint64_t start, uint64_t stop);
 
 void xce_sim_inject(xce_sim *sim, enum xce_sim_fault fault, unsigned count);

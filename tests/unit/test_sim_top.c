@@ -278,6 +278,33 @@ static void trace_window(void)
         fclose(f);
     CHECK(defs && ring_sig, "VCD has its header and the ring index signals");
     CHECK(first >= 200 && last < 300, "only cycles 100..149 dumped (times %ld..%ld, two per cycle)", first, last);
+    /* the GTKWave save file names signals that exist in the VCD */
+    char gtkw[64], vcdtext[1 << 16];
+    snprintf(gtkw, sizeof gtkw, "%s.gtkw", path);
+    f = fopen(path, "r");
+    size_t got = f ? fread(vcdtext, 1, sizeof vcdtext - 1, f) : 0;
+    vcdtext[got] = 0;
+    if (f)
+        fclose(f);
+    f = fopen(gtkw, "r");
+    int named = 0, found = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "xce.", 4) != 0)
+            continue;
+        named++;
+        /* the last path element, without a bit range, is a $var name */
+        char *leaf = strrchr(line, '.') + 1, *br = strchr(leaf, '[');
+        if (br)
+            *br = 0;
+        leaf[strcspn(leaf, "\n")] = 0;
+        char want[96];
+        snprintf(want, sizeof want, " %s ", leaf);
+        found += strstr(vcdtext, want) != NULL;
+    }
+    if (f)
+        fclose(f);
+    CHECK(named >= 8 && found == named, "GTKWave save file beside the VCD: %d signals, %d found in it", named, found);
+    remove(gtkw);
     CHECK(xce_sim_trace(NULL == sim ? NULL : (sim = xce_sim_create(NULL)), "/nonexistent/dir/x.vcd", 0, 0) == -1,
           "unwritable trace path refused");
     xce_sim_destroy(sim);
