@@ -41,7 +41,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # RTL testbenches print PASS/FAIL lines; read them as TAP
-for tb in aes des sha512 hash32; do
+for tb in aes des sha512 hash32 pka; do
     [ -f tests/rtl/build_${tb}_tb.sh ] || continue
     run rtl_${tb}_testbenches bash -o pipefail -c \
         "tests/rtl/build_${tb}_tb.sh build/rtl_tb_${tb} | sed -u 's/^PASS /ok - /; s/^FAIL /not ok - /'"
