@@ -63,23 +63,34 @@ int xce_sw_chain(struct xce_session *s, struct xce_op *op)
     int r = XCE_OK;
     int mac_first = s->chain == XCE_CHAIN_MAC_DEC || s->chain == XCE_CHAIN_MAC_ENC;
     int verify = s->chain == XCE_CHAIN_MAC_DEC || s->chain == XCE_CHAIN_DEC_MAC;
+    /* decrypt-then-verify works on a copy, so a mismatch writes nothing,
+     * as on the engine */
+    uint8_t *out = op->dst;
+    if (s->chain == XCE_CHAIN_DEC_MAC && !(out = malloc(op->len ? op->len : 1)))
+        return XCE_ERR_NOMEM;
     if (mac_first) {
         r = mac(s, op->src, op->len, md);
         if (r == XCE_OK && verify && CRYPTO_memcmp(md, op->src + op->len, s->icv_len) != 0)
             r = XCE_ERR_AUTH;   /* before anything is written */
     }
     if (r == XCE_OK) {
-        if (aad && op->dst != op->src)
-            memmove(op->dst, op->src, aad);
-        r = xce_sw_cipher(s, op->iv, op->src + aad, op->dst + aad, plen);
+        if (aad && out != op->src)
+            memmove(out, op->src, aad);
+        r = xce_sw_cipher(s, op->iv, op->src + aad, out + aad, plen);
     }
     if (r == XCE_OK && !mac_first) {
-        r = mac(s, op->dst, op->len, md);
+        r = mac(s, out, op->len, md);
         if (r == XCE_OK && verify && CRYPTO_memcmp(md, op->src + op->len, s->icv_len) != 0)
             r = XCE_ERR_AUTH;
     }
     if (r == XCE_OK && !verify)
         memcpy(op->dst + op->len, md, s->icv_len);
+    if (out != op->dst) {
+        if (r == XCE_OK)
+            memcpy(op->dst, out, op->len);
+        xce_wipe(out, op->len);
+        free(out);
+    }
     xce_wipe(md, sizeof md);
     return r;
 }

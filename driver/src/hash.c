@@ -139,8 +139,12 @@ void xce_hash_free(xce_hash_ctx *c)
 
 int xce_hash_final(xce_hash_ctx *c, uint8_t *digest)
 {
-    if (!c || !digest)
+    if (!c)
         return XCE_ERR_INVAL;
+    if (!digest) {
+        xce_hash_free(c);   /* final always ends the context */
+        return XCE_ERR_INVAL;
+    }
     int r = submit(c, c->buf, c->buffered, 1, digest);
     xce_hash_free(c);
     return r;

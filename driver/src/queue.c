@@ -255,6 +255,10 @@ static int op_done(xce_dev *dev, struct xce_op *op)
 static int run_one(xce_dev *dev, struct xce_op *op, int force_engine)
 {
     int rang = 0;
+    if (!op_valid(op, dev)) {
+        op->status = XCE_ERR_INVAL;   /* the same checks as a burst */
+        return XCE_ERR_INVAL;
+    }
     if (force_engine) {
         op->path = XCE_PATH_NONE;
         if (xce_ring_submit(dev, op) != XCE_OK)
