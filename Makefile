@@ -181,7 +181,7 @@ $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))
 tests-bin: $(BUILD)/bin/xce $(TEST_BINS)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
-FUZZ_TARGETS := hex tokenize b64
+FUZZ_TARGETS := hex tokenize b64 completion
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce
 
@@ -190,10 +190,13 @@ fuzz: $(FUZZ_BINS)
 build/fuzz/fuzz_hex: tests/fuzz/fuzz_hex.c sw/xce/hex.c sw/xce/hex.h | check-deps
 build/fuzz/fuzz_tokenize: tests/fuzz/fuzz_tokenize.c sw/xce/tokenize.c sw/xce/tokenize.h | check-deps
 build/fuzz/fuzz_b64: tests/fuzz/fuzz_b64.c sw/xce/b64.c sw/xce/b64.h | check-deps
+# the driver itself, without the model (the target brings a fake backend)
+build/fuzz/fuzz_completion: tests/fuzz/fuzz_completion.c $(filter-out %/backend_sim.c,$(DRIVER_SRC)) $(GEN)/xce_regs.h | check-deps
+build/fuzz/fuzz_completion: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lssl -lcrypto -lpci -lpthread
 $(FUZZ_BINS):
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+	$(Q)clang $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(FUZZ_EXTRA)
 
 # --- RTL unit testbenches ----------------------------------------------------
 rtl-tb: check-deps

@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/../.."
 runs=${XCE_FUZZ_RUNS:-500000}
 n=0
-for t in hex tokenize b64; do
+for t in hex tokenize b64 completion; do
     n=$((n + 1))
     bin=build/fuzz/fuzz_$t
     work=$(mktemp -d)
