@@ -9,15 +9,17 @@
 // Exit status is non-zero if anything fails.
 
 #include "Vaes_core.h"
-#include "verilated.h"
+#include "tb_util.h"
 
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
-#include <vector>
+
+using tb::check;
+using tb::get_wide;
+using tb::put_wide;
 
 typedef std::array<uint8_t, 16> Block;
 typedef std::array<uint8_t, 32> Key;
@@ -25,61 +27,14 @@ typedef std::array<uint8_t, 32> Key;
 static std::unique_ptr<VerilatedContext> g_ctx;
 static std::unique_ptr<Vaes_core> g_top;
 static uint64_t g_cycle = 0;
-static int g_fail = 0;
-static int g_pass = 0;
 
 // ------------------------------------------------------------------ helpers
-static std::vector<uint8_t> hexbytes(const char* s) {
-    std::vector<uint8_t> v;
-    size_t n = strlen(s);
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        unsigned b = 0;
-        sscanf(s + i, "%2x", &b);
-        v.push_back(static_cast<uint8_t>(b));
-    }
-    return v;
-}
-
-static Block blk(const char* s) {
-    Block b{};
-    std::vector<uint8_t> v = hexbytes(s);
-    for (size_t i = 0; i < 16 && i < v.size(); ++i) b[i] = v[i];
-    return b;
-}
+static Block blk(const char* s) { return tb::hex_to_array<16>(s); }
 
 // Key port layout: first key byte in [255:248], shorter keys left-aligned.
-static Key keyb(const char* s) {
-    Key k{};
-    std::vector<uint8_t> v = hexbytes(s);
-    for (size_t i = 0; i < 32 && i < v.size(); ++i) k[i] = v[i];
-    return k;
-}
+static Key keyb(const char* s) { return tb::hex_to_array<32>(s); }
 
-static std::string hexs(const Block& b) {
-    char buf[40];
-    for (int i = 0; i < 16; ++i) snprintf(buf + 2 * i, 3, "%02x", b[i]);
-    return std::string(buf);
-}
-
-// byte 0 goes to the most significant byte of the wide signal
-template <std::size_t W>
-static void put_wide(VlWide<W>& w, const uint8_t* bytes) {
-    const int n = static_cast<int>(W) * 4;
-    for (std::size_t i = 0; i < W; ++i) w[i] = 0;
-    for (int k = 0; k < n; ++k) {
-        int bit = 8 * (n - 1 - k);
-        w[bit / 32] |= static_cast<uint32_t>(bytes[k]) << (bit % 32);
-    }
-}
-
-template <std::size_t W>
-static void get_wide(const VlWide<W>& w, uint8_t* bytes) {
-    const int n = static_cast<int>(W) * 4;
-    for (int k = 0; k < n; ++k) {
-        int bit = 8 * (n - 1 - k);
-        bytes[k] = static_cast<uint8_t>(w[bit / 32] >> (bit % 32));
-    }
-}
+static std::string hexs(const Block& b) { return tb::bytes_to_hex(b); }
 
 static Block out_block() {
     Block b;
@@ -87,27 +42,11 @@ static Block out_block() {
     return b;
 }
 
-static void check(bool ok, const std::string& name, const std::string& detail = "") {
-    if (ok) {
-        ++g_pass;
-        printf("PASS %s\n", name.c_str());
-    } else {
-        ++g_fail;
-        printf("FAIL %s %s\n", name.c_str(), detail.c_str());
-    }
-}
-
 // settle combinational logic for the current inputs (clk low)
 static void settle() { g_top->eval(); }
 
 // one rising edge; inputs are held during the edge, then the cycle advances
-static void tick() {
-    g_top->clk = 1;
-    g_top->eval();
-    g_top->clk = 0;
-    g_top->eval();
-    ++g_cycle;
-}
+static void tick() { tb::clock_tick(*g_top, g_cycle); }
 
 static int nr_of(int len) { return len == 0 ? 10 : (len == 1 ? 12 : 14); }
 static int bits_of(int len) { return len == 0 ? 128 : (len == 1 ? 192 : 256); }
@@ -425,13 +364,8 @@ static void test_fault() {
 }
 
 // Pseudo-random round trips for every key size.
-static uint64_t g_rng = 0x243f6a8885a308d3ull;
-static uint8_t rnd8() {
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return static_cast<uint8_t>(g_rng >> 24);
-}
+static tb::Xorshift64 g_rng{0x243f6a8885a308d3ull};
+static uint8_t rnd8() { return static_cast<uint8_t>(g_rng.next() >> 24); }
 
 static void test_roundtrip() {
     for (int len = 0; len < 3; ++len) {
@@ -459,19 +393,11 @@ static void test_roundtrip() {
 }
 
 int main(int argc, char** argv) {
-    g_ctx.reset(new VerilatedContext);
-    g_ctx->commandArgs(argc, argv);
-    g_top.reset(new Vaes_core(g_ctx.get()));
+    g_top = tb::make_top<Vaes_core>(g_ctx, argc, argv);
 
     idle_inputs();
-    g_top->clk = 0;
-    g_top->rst_n = 0;
     g_top->key_len = 0;
-    settle();
-    for (int i = 0; i < 4; ++i) tick();
-    g_top->rst_n = 1;
-    settle();
-    tick();
+    tb::reset(*g_top, g_cycle);
     settle();
     check(!g_top->key_ready && !g_top->blk_ready && !g_top->blk_valid,
           "reset: key_ready, blk_ready, blk_valid low");
@@ -483,6 +409,5 @@ int main(int argc, char** argv) {
     test_roundtrip();
 
     g_top->final();
-    printf("%s tb_aes_core: %d passed, %d failed\n", g_fail ? "FAIL" : "PASS", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tb::finish("tb_aes_core");
 }

@@ -13,101 +13,44 @@
 // Exit status is non-zero if anything fails.
 
 #include "Vdes_core.h"
-#include "verilated.h"
-
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/provider.h>
+#define TB_UTIL_OPENSSL 1
+#include "tb_util.h"
 
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
+
+using tb::check;
+using tb::g_fail;
+using tb::put_wide;
 
 typedef std::array<uint8_t, 24> Key;  // K1 | K2 | K3, first key byte first
 
 static std::unique_ptr<VerilatedContext> g_ctx;
 static std::unique_ptr<Vdes_core> g_top;
 static uint64_t g_cycle = 0;
-static int g_fail = 0;
-static int g_pass = 0;
 
 // ------------------------------------------------------------------ helpers
-static std::vector<uint8_t> hexbytes(const char* s) {
-    std::vector<uint8_t> v;
-    size_t n = strlen(s);
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        unsigned b = 0;
-        sscanf(s + i, "%2x", &b);
-        v.push_back(static_cast<uint8_t>(b));
-    }
-    return v;
-}
-
 // 64-bit block: first byte in bits [63:56], as on the DUT port
-static uint64_t blk(const char* s) {
-    std::vector<uint8_t> v = hexbytes(s);
-    uint64_t b = 0;
-    for (size_t i = 0; i < 8; ++i) b = (b << 8) | (i < v.size() ? v[i] : 0);
-    return b;
-}
-
-static void store64(uint64_t b, uint8_t* p) {
-    for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(b >> (56 - 8 * i));
-}
-
-static uint64_t load64(const uint8_t* p) {
-    uint64_t b = 0;
-    for (int i = 0; i < 8; ++i) b = (b << 8) | p[i];
-    return b;
-}
+static uint64_t blk(const char* s) { return tb::hex_to_be64(s); }
 
 // "k1" (DES), "k1k2" (two-key: K3 = K1) or "k1k2k3"
 static Key keyb(const char* s) {
     Key k{};
-    std::vector<uint8_t> v = hexbytes(s);
+    std::vector<uint8_t> v = tb::hex_to_bytes(s);
     for (size_t i = 0; i < 24 && i < v.size(); ++i) k[i] = v[i];
     if (v.size() == 16)
         for (int i = 0; i < 8; ++i) k[16 + i] = k[i];
     return k;
 }
 
-static std::string hexs(uint64_t b) {
-    char buf[20];
-    snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(b));
-    return std::string(buf);
-}
+static std::string hexs(uint64_t b) { return tb::be64_to_hex(b); }
 
-template <std::size_t W>
-static void put_wide(VlWide<W>& w, const uint8_t* bytes) {
-    const int n = static_cast<int>(W) * 4;
-    for (std::size_t i = 0; i < W; ++i) w[i] = 0;
-    for (int k = 0; k < n; ++k) {
-        int bit = 8 * (n - 1 - k);
-        w[bit / 32] |= static_cast<uint32_t>(bytes[k]) << (bit % 32);
-    }
-}
-
-static void check(bool ok, const std::string& name, const std::string& detail = "") {
-    if (ok) {
-        ++g_pass;
-        printf("PASS %s\n", name.c_str());
-    } else {
-        ++g_fail;
-        printf("FAIL %s %s\n", name.c_str(), detail.c_str());
-    }
-}
-
-static uint64_t g_rng = 0x243f6a8885a308d3ull;
-static uint64_t rnd64() {
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return g_rng;
-}
+static tb::Xorshift64 g_rng{0x243f6a8885a308d3ull};
+static uint64_t rnd64() { return g_rng.next(); }
 
 // ------------------------------------------------------- OpenSSL oracle
 // DES lives in the "legacy" provider in OpenSSL 3, 3DES in "default".
@@ -117,9 +60,7 @@ static const int kKeyLen[3] = {8, 24, 16};
 static EVP_CIPHER* g_ciph[3];
 
 static bool ossl_init() {
-    OSSL_PROVIDER* leg = OSSL_PROVIDER_load(nullptr, "legacy");
-    OSSL_PROVIDER* def = OSSL_PROVIDER_load(nullptr, "default");
-    bool ok = leg && def;
+    bool ok = tb::load_legacy_providers();
     for (int a = 0; a < 3; ++a) {
         g_ciph[a] = EVP_CIPHER_fetch(nullptr, kOsslEcb[a], nullptr);
         if (!g_ciph[a]) ok = false;
@@ -131,34 +72,22 @@ static bool ossl_init() {
 // one ECB block with OpenSSL; alg selects how many bytes of k are used
 static uint64_t ossl_block(int alg, const Key& k, bool dec, uint64_t in) {
     uint8_t ib[8], ob[16];
-    store64(in, ib);
-    int n = 0, m = 0;
-    EVP_CIPHER_CTX* c = EVP_CIPHER_CTX_new();
-    bool ok = c && g_ciph[alg] && EVP_CIPHER_get_key_length(g_ciph[alg]) == kKeyLen[alg] &&
-              EVP_CipherInit_ex2(c, g_ciph[alg], k.data(), nullptr, dec ? 0 : 1, nullptr) == 1 &&
-              EVP_CIPHER_CTX_set_padding(c, 0) == 1 &&
-              EVP_CipherUpdate(c, ob, &n, ib, 8) == 1 && EVP_CipherFinal_ex(c, ob + n, &m) == 1 &&
-              n + m == 8;
-    EVP_CIPHER_CTX_free(c);
+    tb::store_be64(in, ib);
+    bool ok = g_ciph[alg] && EVP_CIPHER_get_key_length(g_ciph[alg]) == kKeyLen[alg] &&
+              tb::cipher_oneshot(g_ciph[alg], k.data(), nullptr, dec, ib, 8, ob);
     if (!ok) {
         printf("FAIL openssl %s %s\n", kOsslEcb[alg], dec ? "decrypt" : "encrypt");
         ERR_print_errors_fp(stdout);
         ++g_fail;
         return ~in;
     }
-    return load64(ob);
+    return tb::load_be64(ob);
 }
 
 // ------------------------------------------------------------ DUT driving
 static void settle() { g_top->eval(); }
 
-static void tick() {
-    g_top->clk = 1;
-    g_top->eval();
-    g_top->clk = 0;
-    g_top->eval();
-    ++g_cycle;
-}
+static void tick() { tb::clock_tick(*g_top, g_cycle); }
 
 static void idle_inputs() {
     g_top->key_load = 0;
@@ -596,21 +525,13 @@ static void test_random() {
 }
 
 int main(int argc, char** argv) {
-    g_ctx.reset(new VerilatedContext);
-    g_ctx->commandArgs(argc, argv);
-    g_top.reset(new Vdes_core(g_ctx.get()));
+    g_top = tb::make_top<Vdes_core>(g_ctx, argc, argv);
 
     check(ossl_init(), "OpenSSL legacy+default providers loaded, DES/3DES ciphers fetched");
 
     idle_inputs();
-    g_top->clk = 0;
-    g_top->rst_n = 0;
     g_top->key_mode = 0;
-    settle();
-    for (int i = 0; i < 4; ++i) tick();
-    g_top->rst_n = 1;
-    settle();
-    tick();
+    tb::reset(*g_top, g_cycle);
     settle();
     check(!g_top->key_ready && !g_top->blk_ready && !g_top->blk_valid,
           "reset: key_ready, blk_ready, blk_valid low");
@@ -631,6 +552,5 @@ int main(int argc, char** argv) {
 
     g_top->final();
     for (int a = 0; a < 3; ++a) EVP_CIPHER_free(g_ciph[a]);
-    printf("%s tb_des_core: %d passed, %d failed\n", g_fail ? "FAIL" : "PASS", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tb::finish("tb_des_core");
 }

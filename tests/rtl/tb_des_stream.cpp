@@ -14,11 +14,8 @@
 // Exit status is non-zero if anything fails.
 
 #include "Vdes_stream.h"
-#include "verilated.h"
-
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/provider.h>
+#define TB_UTIL_OPENSSL 1
+#include "tb_util.h"
 
 #include <array>
 #include <cstdint>
@@ -28,6 +25,10 @@
 #include <string>
 #include <vector>
 
+using tb::check;
+using tb::g_fail;
+using tb::put_wide;
+
 typedef std::array<uint8_t, 24> Key;  // K1 | K2 | K3 as on the DUT key port
 typedef std::vector<uint64_t> Blocks;  // first byte of a block in [63:56]
 
@@ -36,27 +37,9 @@ enum { ECB = 0, CBC = 1 };
 static std::unique_ptr<VerilatedContext> g_ctx;
 static std::unique_ptr<Vdes_stream> g_top;
 static uint64_t g_cycle = 0;
-static int g_fail = 0;
-static int g_pass = 0;
 
 // ------------------------------------------------------------------ helpers
-static std::vector<uint8_t> hexbytes(const char* s) {
-    std::vector<uint8_t> v;
-    size_t n = strlen(s);
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        unsigned b = 0;
-        sscanf(s + i, "%2x", &b);
-        v.push_back(static_cast<uint8_t>(b));
-    }
-    return v;
-}
-
-static uint64_t blk(const char* s) {
-    std::vector<uint8_t> v = hexbytes(s);
-    uint64_t b = 0;
-    for (size_t i = 0; i < 8; ++i) b = (b << 8) | (i < v.size() ? v[i] : 0);
-    return b;
-}
+static uint64_t blk(const char* s) { return tb::hex_to_be64(s); }
 
 static Blocks blks(const char* s) {  // concatenated hex blocks
     Blocks r;
@@ -64,59 +47,20 @@ static Blocks blks(const char* s) {  // concatenated hex blocks
     return r;
 }
 
-static void store64(uint64_t b, uint8_t* p) {
-    for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(b >> (56 - 8 * i));
-}
-
-static uint64_t load64(const uint8_t* p) {
-    uint64_t b = 0;
-    for (int i = 0; i < 8; ++i) b = (b << 8) | p[i];
-    return b;
-}
-
 // "k1" (DES), "k1k2" (two-key: K3 = K1) or "k1k2k3"
 static Key keyb(const char* s) {
     Key k{};
-    std::vector<uint8_t> v = hexbytes(s);
+    std::vector<uint8_t> v = tb::hex_to_bytes(s);
     for (size_t i = 0; i < 24 && i < v.size(); ++i) k[i] = v[i];
     if (v.size() == 16)
         for (int i = 0; i < 8; ++i) k[16 + i] = k[i];
     return k;
 }
 
-static std::string hexs(uint64_t b) {
-    char buf[20];
-    snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(b));
-    return std::string(buf);
-}
+static std::string hexs(uint64_t b) { return tb::be64_to_hex(b); }
 
-template <std::size_t W>
-static void put_wide(VlWide<W>& w, const uint8_t* bytes) {
-    const int n = static_cast<int>(W) * 4;
-    for (std::size_t i = 0; i < W; ++i) w[i] = 0;
-    for (int k = 0; k < n; ++k) {
-        int bit = 8 * (n - 1 - k);
-        w[bit / 32] |= static_cast<uint32_t>(bytes[k]) << (bit % 32);
-    }
-}
-
-static void check(bool ok, const std::string& name, const std::string& detail = "") {
-    if (ok) {
-        ++g_pass;
-        printf("PASS %s\n", name.c_str());
-    } else {
-        ++g_fail;
-        printf("FAIL %s %s\n", name.c_str(), detail.c_str());
-    }
-}
-
-static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd64() {
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return g_rng;
-}
+static tb::Xorshift64 g_rng{0x9e3779b97f4a7c15ull};
+static uint64_t rnd64() { return g_rng.next(); }
 static uint32_t rnd() { return static_cast<uint32_t>(rnd64() >> 16); }
 
 // ------------------------------------------------------- OpenSSL oracle
@@ -131,9 +75,7 @@ static EVP_CIPHER* g_ciph[3][2];
 
 static bool ossl_init() {
     // DES is in the "legacy" provider in OpenSSL 3, 3DES in "default".
-    OSSL_PROVIDER* leg = OSSL_PROVIDER_load(nullptr, "legacy");
-    OSSL_PROVIDER* def = OSSL_PROVIDER_load(nullptr, "default");
-    bool ok = leg && def;
+    bool ok = tb::load_legacy_providers();
     for (int a = 0; a < 3; ++a)
         for (int m = 0; m < 2; ++m) {
             g_ciph[a][m] = EVP_CIPHER_fetch(nullptr, kOsslName[a][m], nullptr);
@@ -147,19 +89,11 @@ static bool ossl_init() {
 // for two-key 3DES OpenSSL is given K1|K2 (16 bytes) and derives K3 = K1.
 static Blocks ossl_run(int alg, int mode, const Key& k, uint64_t iv, bool dec, const Blocks& in) {
     std::vector<uint8_t> ib(8 * in.size()), ob(8 * in.size() + 16);
-    for (size_t i = 0; i < in.size(); ++i) store64(in[i], &ib[8 * i]);
+    for (size_t i = 0; i < in.size(); ++i) tb::store_be64(in[i], &ib[8 * i]);
     uint8_t ivb[8];
-    store64(iv, ivb);
-    int n = 0, m = 0;
-    EVP_CIPHER_CTX* c = EVP_CIPHER_CTX_new();
-    bool ok = c && g_ciph[alg][mode] &&
-              EVP_CipherInit_ex2(c, g_ciph[alg][mode], k.data(), mode == CBC ? ivb : nullptr,
-                                 dec ? 0 : 1, nullptr) == 1 &&
-              EVP_CIPHER_CTX_set_padding(c, 0) == 1 &&
-              EVP_CipherUpdate(c, ob.data(), &n, ib.data(), static_cast<int>(ib.size())) == 1 &&
-              EVP_CipherFinal_ex(c, ob.data() + n, &m) == 1 &&
-              n + m == static_cast<int>(ib.size());
-    EVP_CIPHER_CTX_free(c);
+    tb::store_be64(iv, ivb);
+    bool ok = tb::cipher_oneshot(g_ciph[alg][mode], k.data(), mode == CBC ? ivb : nullptr, dec,
+                                 ib.data(), static_cast<int>(ib.size()), ob.data());
     Blocks out;
     if (!ok) {
         printf("FAIL openssl %s %s\n", kOsslName[alg][mode], dec ? "decrypt" : "encrypt");
@@ -167,20 +101,14 @@ static Blocks ossl_run(int alg, int mode, const Key& k, uint64_t iv, bool dec, c
         ++g_fail;
         return out;
     }
-    for (size_t i = 0; i < in.size(); ++i) out.push_back(load64(&ob[8 * i]));
+    for (size_t i = 0; i < in.size(); ++i) out.push_back(tb::load_be64(&ob[8 * i]));
     return out;
 }
 
 // ------------------------------------------------------------ DUT driving
 static void settle() { g_top->eval(); }
 
-static void tick() {
-    g_top->clk = 1;
-    g_top->eval();
-    g_top->clk = 0;
-    g_top->eval();
-    ++g_cycle;
-}
+static void tick() { tb::clock_tick(*g_top, g_cycle); }
 
 static void idle_inputs() {
     g_top->cfg_start = 0;
@@ -595,20 +523,12 @@ static void test_cfg_flush() {
 }
 
 int main(int argc, char** argv) {
-    g_ctx.reset(new VerilatedContext);
-    g_ctx->commandArgs(argc, argv);
-    g_top.reset(new Vdes_stream(g_ctx.get()));
+    g_top = tb::make_top<Vdes_stream>(g_ctx, argc, argv);
 
     check(ossl_init(), "OpenSSL legacy+default providers loaded, 6 DES/3DES ciphers fetched");
 
     idle_inputs();
-    g_top->clk = 0;
-    g_top->rst_n = 0;
-    settle();
-    for (int i = 0; i < 4; ++i) tick();
-    g_top->rst_n = 1;
-    settle();
-    tick();
+    tb::reset(*g_top, g_cycle);
 
     test_kat(false);
     test_kat(true);
@@ -629,6 +549,5 @@ int main(int argc, char** argv) {
     g_top->final();
     for (int a = 0; a < 3; ++a)
         for (int m = 0; m < 2; ++m) EVP_CIPHER_free(g_ciph[a][m]);
-    printf("%s tb_des_stream: %d passed, %d failed\n", g_fail ? "FAIL" : "PASS", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tb::finish("tb_des_stream");
 }

@@ -29,9 +29,8 @@
 // Every check prints PASS/FAIL; exit status is non-zero if anything fails.
 
 #include "Vtb_hash32_top.h"
-#include "verilated.h"
-
-#include <openssl/evp.h>
+#define TB_UTIL_OPENSSL 1
+#include "tb_util.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -42,13 +41,13 @@
 #include <string>
 #include <vector>
 
-typedef std::vector<uint8_t> Bytes;
+using tb::Bytes;
+using tb::check;
+using tb::put_wide;
 
 static std::unique_ptr<VerilatedContext> g_ctx;
 static std::unique_ptr<Vtb_hash32_top> g_top;
 static uint64_t g_cycle = 0;
-static int g_fail = 0;
-static int g_pass = 0;
 
 struct Alg {
     const char* name;
@@ -68,59 +67,11 @@ static const Alg kAlgs[4] = {
 };
 
 // ------------------------------------------------------------------ helpers
-static std::string hexs(const Bytes& b) {
-    std::string s;
-    char buf[4];
-    for (uint8_t x : b) {
-        snprintf(buf, sizeof buf, "%02x", x);
-        s += buf;
-    }
-    return s;
-}
+static std::string hexs(const Bytes& b) { return tb::bytes_to_hex(b); }
 
 static Bytes str_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
-static void check(bool ok, const std::string& name, const std::string& detail = "") {
-    if (ok) {
-        ++g_pass;
-        printf("PASS %s\n", name.c_str());
-    } else {
-        ++g_fail;
-        printf("FAIL %s %s\n", name.c_str(), detail.c_str());
-    }
-}
-
-// byte k of `bytes` goes to the k-th most significant byte of the signal
-template <std::size_t W>
-static void put_wide(VlWide<W>& w, const uint8_t* bytes, int n) {
-    const int total = static_cast<int>(W) * 4;
-    for (std::size_t i = 0; i < W; ++i) w[i] = 0;
-    for (int k = 0; k < n && k < total; ++k) {
-        int bit = 8 * (total - 1 - k);
-        w[bit / 32] |= static_cast<uint32_t>(bytes[k]) << (bit % 32);
-    }
-}
-
-template <std::size_t W>
-static Bytes get_wide(const VlWide<W>& w, int n) {
-    const int total = static_cast<int>(W) * 4;
-    Bytes b(n);
-    for (int k = 0; k < n; ++k) {
-        int bit = 8 * (total - 1 - k);
-        b[k] = static_cast<uint8_t>(w[bit / 32] >> (bit % 32));
-    }
-    return b;
-}
-
-static Bytes openssl_digest(const Alg& a, const Bytes& m) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (EVP_Digest(m.data(), m.size(), out, &n, a.md(), nullptr) != 1) {
-        fprintf(stderr, "EVP_Digest failed\n");
-        exit(2);
-    }
-    return Bytes(out, out + n);
-}
+static Bytes openssl_digest(const Alg& a, const Bytes& m) { return tb::digest(a.md(), m); }
 
 // software padding (FIPS 180-4 5.1.1 / RFC 1321 3.1-3.2) of the last piece
 // `m` of a message whose earlier pieces had `prior` bytes (length mod 2^64)
@@ -134,23 +85,12 @@ static Bytes sw_pad(const Bytes& m, bool le, uint64_t prior = 0) {
     return p;
 }
 
-static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
-static uint32_t rnd() {
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return static_cast<uint32_t>(g_rng >> 16);
-}
+static tb::Xorshift64 g_rng{0x9e3779b97f4a7c15ull};
+static uint32_t rnd() { return static_cast<uint32_t>(g_rng.next() >> 16); }
 
 static void settle() { g_top->eval(); }
 
-static void tick() {
-    g_top->clk = 1;
-    g_top->eval();
-    g_top->clk = 0;
-    g_top->eval();
-    ++g_cycle;
-}
+static void tick() { tb::clock_tick(*g_top, g_cycle); }
 
 static void idle_inputs() {
     g_top->fault_stuck = 0;
@@ -175,7 +115,7 @@ static bool wait_ready(int limit = 1000) {
     return false;
 }
 
-static Bytes state_out(int n) { return get_wide(g_top->state_out, n); }
+static Bytes state_out(int n) { return tb::get_wide_bytes(g_top->state_out, n); }
 
 // ------------------------------------------------------- hash via hash_pad
 struct HashOpts {
@@ -276,7 +216,7 @@ static HashResult hash_msg(const Alg& a, const Bytes& m, const std::vector<size_
             }
             if (g_top->in_valid && g_top->in_ready) ++beat;
             if (g_top->core_start) {
-                Bytes got = get_wide(g_top->blk_data, 64);
+                Bytes got = tb::get_wide_bytes(g_top->blk_data, 64);
                 if (want_blks.size() < 64u * (blocks + 1) ||
                     !std::equal(got.begin(), got.end(), want_blks.begin() + 64 * blocks))
                     ++r.bad_blocks;
@@ -379,15 +319,7 @@ static const Kat kKats[] = {
      "fips 180-4 example"},
 };
 
-static Bytes unhex(const char* s) {
-    Bytes v;
-    for (size_t i = 0; s[i] && s[i + 1]; i += 2) {
-        unsigned b = 0;
-        sscanf(s + i, "%2x", &b);
-        v.push_back(static_cast<uint8_t>(b));
-    }
-    return v;
-}
+static Bytes unhex(const char* s) { return tb::hex_to_bytes(s); }
 
 static void test_kats() {
     for (const Kat& k : kKats) {
@@ -724,21 +656,13 @@ static void test_restart() {
 }
 
 int main(int argc, char** argv) {
-    g_ctx.reset(new VerilatedContext);
-    g_ctx->commandArgs(argc, argv);
-    g_top.reset(new Vtb_hash32_top(g_ctx.get()));
-    if (const char* s = getenv("TB_SEED")) g_rng = strtoull(s, nullptr, 0) | 1;
-    printf("INFO seed 0x%016llx\n", (unsigned long long)g_rng);
+    g_top = tb::make_top<Vtb_hash32_top>(g_ctx, argc, argv);
+    if (const char* s = getenv("TB_SEED")) g_rng.state = strtoull(s, nullptr, 0) | 1;
+    printf("INFO seed 0x%016llx\n", (unsigned long long)g_rng.state);
 
     idle_inputs();
     g_top->alg = 0;
-    g_top->clk = 0;
-    g_top->rst_n = 0;
-    settle();
-    for (int i = 0; i < 4; ++i) tick();
-    g_top->rst_n = 1;
-    settle();
-    tick();
+    tb::reset(*g_top, g_cycle);
     settle();
     {
         bool ok = true;
@@ -761,6 +685,5 @@ int main(int argc, char** argv) {
     test_million_a();
 
     g_top->final();
-    printf("%s tb_hash32: %d passed, %d failed\n", g_fail ? "FAIL" : "PASS", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tb::finish("tb_hash32");
 }

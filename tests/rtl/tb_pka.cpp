@@ -24,7 +24,7 @@
 // Each check prints PASS/FAIL; exit status is non-zero if anything fails.
 
 #include "Vpka_top.h"
-#include "verilated.h"
+#include "tb_util.h"
 
 #include <openssl/bn.h>
 
@@ -38,34 +38,17 @@
 static std::unique_ptr<VerilatedContext> g_ctx;
 static std::unique_ptr<Vpka_top> g_top;
 static uint64_t g_cycle = 0;
-static int g_fail = 0;
-static int g_pass = 0;
 static BN_CTX* g_bn = nullptr;
 
 enum { SLOT_N = 0, SLOT_R2 = 1, SLOT_BASE = 2, SLOT_EXP = 3, SLOT_RES = 4, SLOT_TMP = 5 };
 static const int kSlotWords = 64;
 
 // --------------------------------------------------------------- helpers
-static void check(bool ok, const std::string& name, const std::string& detail = "") {
-    if (ok) {
-        ++g_pass;
-        printf("PASS %s\n", name.c_str());
-    } else {
-        ++g_fail;
-        printf("FAIL %s %s\n", name.c_str(), detail.c_str());
-    }
-    fflush(stdout);
-}
+using tb::check;
 
 static void settle() { g_top->eval(); }
 
-static void tick() {
-    g_top->clk = 1;
-    g_top->eval();
-    g_top->clk = 0;
-    g_top->eval();
-    ++g_cycle;
-}
+static void tick() { tb::clock_tick(*g_top, g_cycle); }
 
 static void idle_inputs() {
     g_top->mem_we = 0;
@@ -82,13 +65,8 @@ static void idle_inputs() {
     g_top->mul_r_slot = 0;
 }
 
-static uint64_t g_rng = 0x243f6a8885a308d3ull;
-static uint64_t rnd64() {
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return g_rng;
-}
+static tb::Xorshift64 g_rng{0x243f6a8885a308d3ull};
+static uint64_t rnd64() { return g_rng.next(); }
 
 // RAII-less BIGNUM helpers (the test is short-lived; frees kept simple)
 typedef BIGNUM* BN;
@@ -730,19 +708,11 @@ static void test_constant_time() {
 }
 
 int main(int argc, char** argv) {
-    g_ctx.reset(new VerilatedContext);
-    g_ctx->commandArgs(argc, argv);
-    g_top.reset(new Vpka_top(g_ctx.get()));
+    g_top = tb::make_top<Vpka_top>(g_ctx, argc, argv);
     g_bn = BN_CTX_new();
 
     idle_inputs();
-    g_top->clk = 0;
-    g_top->rst_n = 0;
-    settle();
-    for (int i = 0; i < 4; ++i) tick();
-    g_top->rst_n = 1;
-    settle();
-    tick();
+    tb::reset(*g_top, g_cycle);
     settle();
     check(!g_top->busy && !g_top->done, "reset: busy and done low");
 
@@ -768,6 +738,5 @@ int main(int argc, char** argv) {
     g_top->final();
     BN_CTX_free(g_bn);
     printf("INFO %llu cycles simulated\n", (unsigned long long)g_cycle);
-    printf("%s tb_pka: %d passed, %d failed\n", g_fail ? "FAIL" : "PASS", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tb::finish("tb_pka");
 }

@@ -16,9 +16,9 @@
 // Each check prints PASS/FAIL; exit status is non-zero if anything fails.
 
 #include "Vsha512_core.h"
-#include "verilated.h"
+#define TB_UTIL_OPENSSL 1
+#include "tb_util.h"
 
-#include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <array>
@@ -29,78 +29,27 @@
 #include <string>
 #include <vector>
 
-typedef std::vector<uint8_t> Bytes;
+using tb::Bytes;
+using tb::check;
+using tb::get_wide;
+using tb::put_wide;
+
 typedef std::array<uint8_t, 64> State;
 
 static std::unique_ptr<VerilatedContext> g_ctx;
 static std::unique_ptr<Vsha512_core> g_top;
 static uint64_t g_cycle = 0;
-static int g_fail = 0;
-static int g_pass = 0;
 
 static const int kMaxCycles = 81;  // per block, back to back (80 rounds + 1)
 
 // ------------------------------------------------------------------ helpers
-static Bytes hexbytes(const char* s) {
-    Bytes v;
-    size_t n = strlen(s);
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        unsigned b = 0;
-        sscanf(s + i, "%2x", &b);
-        v.push_back(static_cast<uint8_t>(b));
-    }
-    return v;
-}
+static Bytes hexbytes(const char* s) { return tb::hex_to_bytes(s); }
 
-static std::string hexs(const uint8_t* p, size_t n) {
-    std::string s;
-    char buf[3];
-    for (size_t i = 0; i < n; ++i) {
-        snprintf(buf, sizeof buf, "%02x", p[i]);
-        s += buf;
-    }
-    return s;
-}
-
-// byte 0 goes to the most significant byte of the wide signal
-template <std::size_t W>
-static void put_wide(VlWide<W>& w, const uint8_t* bytes) {
-    const int n = static_cast<int>(W) * 4;
-    for (std::size_t i = 0; i < W; ++i) w[i] = 0;
-    for (int k = 0; k < n; ++k) {
-        int bit = 8 * (n - 1 - k);
-        w[bit / 32] |= static_cast<uint32_t>(bytes[k]) << (bit % 32);
-    }
-}
-
-template <std::size_t W>
-static void get_wide(const VlWide<W>& w, uint8_t* bytes) {
-    const int n = static_cast<int>(W) * 4;
-    for (int k = 0; k < n; ++k) {
-        int bit = 8 * (n - 1 - k);
-        bytes[k] = static_cast<uint8_t>(w[bit / 32] >> (bit % 32));
-    }
-}
-
-static void check(bool ok, const std::string& name, const std::string& detail = "") {
-    if (ok) {
-        ++g_pass;
-        printf("PASS %s\n", name.c_str());
-    } else {
-        ++g_fail;
-        printf("FAIL %s %s\n", name.c_str(), detail.c_str());
-    }
-}
+static std::string hexs(const uint8_t* p, size_t n) { return tb::bytes_to_hex(p, n); }
 
 static void settle() { g_top->eval(); }
 
-static void tick() {
-    g_top->clk = 1;
-    g_top->eval();
-    g_top->clk = 0;
-    g_top->eval();
-    ++g_cycle;
-}
+static void tick() { tb::clock_tick(*g_top, g_cycle); }
 
 static void idle_inputs() {
     g_top->init = 0;
@@ -110,13 +59,8 @@ static void idle_inputs() {
     g_top->fault_stuck = 0;
 }
 
-static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd64() {
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return g_rng;
-}
+static tb::Xorshift64 g_rng{0x9e3779b97f4a7c15ull};
+static uint64_t rnd64() { return g_rng.next(); }
 static uint8_t rnd8() { return static_cast<uint8_t>(rnd64() >> 29); }
 static Bytes rnd_bytes(size_t n) {
     Bytes b(n);
@@ -149,14 +93,7 @@ static Bytes pad(const Bytes& msg, uint64_t prefix = 0) {
 }
 
 static Bytes sw_digest(const Bytes& msg, int mode) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!EVP_Digest(msg.data(), msg.size(), md, &len, mode ? EVP_sha384() : EVP_sha512(),
-                    nullptr)) {
-        fprintf(stderr, "EVP_Digest failed\n");
-        exit(2);
-    }
-    return Bytes(md, md + len);
+    return tb::digest(mode ? EVP_sha384() : EVP_sha512(), msg);
 }
 
 // ------------------------------------------------------------ core driving
@@ -657,18 +594,10 @@ static void test_fault() {
 }
 
 int main(int argc, char** argv) {
-    g_ctx.reset(new VerilatedContext);
-    g_ctx->commandArgs(argc, argv);
-    g_top.reset(new Vsha512_core(g_ctx.get()));
+    g_top = tb::make_top<Vsha512_core>(g_ctx, argc, argv);
 
     idle_inputs();
-    g_top->clk = 0;
-    g_top->rst_n = 0;
-    settle();
-    for (int i = 0; i < 4; ++i) tick();
-    g_top->rst_n = 1;
-    settle();
-    tick();
+    tb::reset(*g_top, g_cycle);
     settle();
     State z{};
     check(g_top->ready && get_state() == z, "reset: ready high, state_out zero");
@@ -684,6 +613,5 @@ int main(int argc, char** argv) {
 
     g_top->final();
     printf("INFO %llu cycles simulated\n", (unsigned long long)g_cycle);
-    printf("%s tb_sha512: %d passed, %d failed\n", g_fail ? "FAIL" : "PASS", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tb::finish("tb_sha512");
 }
