@@ -12,7 +12,7 @@ Q       ?= @
 
 # Debian packages the build and the tests need (checked with dpkg, installed
 # with apt-get; sudo when not root).
-DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev mandoc binutils gnuplot-nox
+DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev mandoc binutils gnuplot-nox debhelper lintian dpkg-dev fakeroot git
 
 CC      := gcc
 CXX     := g++
@@ -24,9 +24,10 @@ OPT     ?= -O2
 WARN    := -Wall -Wextra -Werror
 SANFLAGS := $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
 # everything is position-independent: the same objects make libxce.a and libxce.so
-CFLAGS  := -std=c11 -D_GNU_SOURCE -fPIC $(OPT) -g $(WARN) $(SANFLAGS)
-CXXFLAGS := -std=c++17 -fPIC $(OPT) -g $(SANFLAGS)
-LDFLAGS := $(SANFLAGS)
+# EXTRA_CFLAGS/EXTRA_LDFLAGS: a packager's flags (debian/rules passes dpkg-buildflags)
+CFLAGS  := -std=c11 -D_GNU_SOURCE -fPIC $(OPT) -g $(WARN) $(SANFLAGS) $(EXTRA_CFLAGS)
+CXXFLAGS := -std=c++17 -fPIC $(OPT) -g $(SANFLAGS) $(EXTRA_CXXFLAGS)
+LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
 LIBS    := -lssl -lcrypto -lpci -lpthread -lstdc++
 
 GEN     := build/gen
@@ -53,10 +54,13 @@ TEST_C    := $(filter-out $(TEST_HELPERS),$(wildcard tests/unit/*.c))
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPERS))
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_C))
 
-.PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb fuzz install uninstall
+.PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb fuzz install uninstall programs deb
 .SECONDARY:
 
 all: check-deps $(BUILD)/bin/xce $(TEST_BINS) $(LIBXCE_SO)
+
+# what is installed, without the tests
+programs: check-deps $(BUILD)/bin/xce $(LIBXCE) $(LIBXCE_SO)
 
 # --- Debian packages -------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -227,7 +231,7 @@ SYSCONFDIR ?= $(PREFIX)/etc
 MANPAGES   := $(wildcard man/*.[1-9])
 INSTALLED_MAN = $(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 
-install: all
+install: programs
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)
 	install -m 0644 $(LIBXCE) $(DESTDIR)$(LIBDIR)/libxce.a
 	install -m 0755 $(LIBXCE_SO) $(DESTDIR)$(LIBDIR)/libxce.so.$(SOFULL)
@@ -243,6 +247,20 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libxce.a $(DESTDIR)$(LIBDIR)/libxce.so $(DESTDIR)$(LIBDIR)/libxce.so.$(SOVERSION) \
 	    $(DESTDIR)$(LIBDIR)/libxce.so.$(SOFULL) $(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc \
 	    $(DESTDIR)$(INCLUDEDIR)/xce.h $(DESTDIR)$(BINDIR)/xce $(addprefix $(DESTDIR),$(INSTALLED_MAN))
+
+# Debian packages (libxce1, libxce-dev, xce) into build/deb/, built from a
+# copy of the tracked files so nothing is written outside build/; lintian
+# must report no error.
+DEB_PKGS_BUILD := debhelper lintian dpkg-dev fakeroot
+deb:
+	@missing=$$(for p in $(DEB_PKGS_BUILD); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "xce: installing Debian packages: $$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi
+	rm -rf build/deb && mkdir -p build/deb/xce-$(SOFULL)
+	git ls-files -z | xargs -0 cp --parents -t build/deb/xce-$(SOFULL)
+	cd build/deb/xce-$(SOFULL) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error build/deb/*.changes
+	@ls build/deb/*.deb
 
 clean:
 	rm -rf build
