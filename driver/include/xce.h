@@ -249,8 +249,6 @@ struct xce_op {
     int status;                /* XCE_OK or an error */
     enum xce_path path;
     /* library-private */
-    uint32_t priv_slot, priv_gen;
-    uint64_t priv_deadline;
     struct xce_op *priv_next;
 };
 

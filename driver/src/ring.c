@@ -216,9 +216,6 @@ int xce_ring_submit(xce_dev *dev, struct xce_op *op)
     sl->gen = (sl->gen + 1) & 0xffffff;
     sl->op = op;
     sl->buf = buf;
-    sl->bus = bus;
-    op->priv_slot = slot;
-    op->priv_gen = sl->gen;
 
     uint8_t *d = cmd_va(dev, r) + (size_t)slot * XCE_DESC_BYTES;
     memset(d, 0, XCE_DESC_BYTES);

@@ -62,10 +62,8 @@ void xce_arena_free(struct xce_arena *a, uint8_t *va);
 
 struct xce_slot {
     struct xce_op *op;       /* NULL when free */
-    uint8_t *buf;
-    uint64_t bus;
-    size_t buf_size;
-    uint32_t gen;
+    uint8_t *buf;            /* bounce buffer in the arena */
+    uint32_t gen;            /* bumped per use: stale completions are recognised */
 };
 
 /* One command/completion ring pair, feeding one engine core. A session

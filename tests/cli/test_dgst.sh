@@ -10,16 +10,8 @@
 # XCE_BIN selects the binary (default build/bin/xce). Prints TAP.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/tap.sh
 XCE_BIN=${XCE_BIN:-build/bin/xce}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}:log_path=$tmp/sanitizer"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$tmp/sanitizer"
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 
 XCE=("$XCE_BIN" --device sim --policy hardware)
 lens="0 1 55 56 63 64 111 112 127 128 1500 65536 65601 $(( (RANDOM * 32768 + RANDOM) % 400000 ))"

@@ -16,19 +16,7 @@
 # Prints TAP; exits non-zero if any check failed.
 set -u
 cd "$(dirname "$0")/../.."
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# sanitizer reports (ASan build) go to files: any of them fails the test
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}:log_path=$tmp/sanitizer"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$tmp/sanitizer"
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
-# a sanitizer report on stderr is a failure even if the output was right
-clean() { ! grep -q -e 'Sanitizer' -e 'runtime error:' "$@"; }
+. tests/tap.sh
 
 ciphers="aes-128-ecb aes-192-ecb aes-256-ecb aes-128-cbc aes-192-cbc aes-256-cbc aes-128-ctr aes-192-ctr aes-256-ctr"
 des_ciphers="des-ecb des-cbc des-ede3 des-ede3-cbc des-ede des-ede-cbc"

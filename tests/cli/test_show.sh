@@ -17,17 +17,9 @@
 # Prints TAP.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/tap.sh
 
 golden=tests/golden
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# sanitizer reports (ASan build) go to files: any of them fails the test
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}:log_path=$tmp/sanitizer"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$tmp/sanitizer"
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 K128=000102030405060708090a0b0c0d0e0f
 K192=000102030405060708090a0b0c0d0e0f1011121314151617

@@ -8,14 +8,8 @@
 # Prints TAP.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/tap.sh
 prefix=$tmp/prefix
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 
 make --no-print-directory -s install PREFIX="$prefix" >"$tmp/install.log" 2>&1
 check "make install PREFIX=$prefix" [ $? = 0 ]

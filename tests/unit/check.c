@@ -47,6 +47,15 @@ uint32_t check_rand32(void)
     return (uint32_t)(rng_state >> 16);
 }
 
+size_t check_unhex(const char *h, uint8_t *out)
+{
+    size_t n = 0;
+    unsigned v;
+    for (; h[0] && h[1] && sscanf(h, "%2x", &v) == 1; h += 2)
+        out[n++] = (uint8_t)v;
+    return n;
+}
+
 void check_random(void *buf, size_t n)
 {
     uint8_t *p = buf;

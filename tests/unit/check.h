@@ -19,4 +19,7 @@ void check_seed(void);
 void check_random(void *buf, size_t n);
 uint32_t check_rand32(void);
 
+/* Hex digits (a vector from a standard) to bytes; returns the count. */
+size_t check_unhex(const char *hex, uint8_t *out);
+
 #endif

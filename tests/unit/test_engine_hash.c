@@ -43,14 +43,6 @@ static int xce_pieces(xce_session *s, const uint8_t *in, size_t len, uint8_t *md
     return xce_hash_final(c, md) == XCE_OK;
 }
 
-static size_t unhex(const char *h, uint8_t *out)
-{
-    size_t n = 0;
-    unsigned v;
-    for (; h[0] && h[1] && sscanf(h, "%2x", &v) == 1; h += 2)
-        out[n++] = (uint8_t)v;
-    return n;
-}
 
 int main(void)
 {
@@ -111,7 +103,7 @@ int main(void)
                                      kat[i].key ? strlen(kat[i].key) : 0 };
         xce_session *s;
         uint8_t md[64], want[64];
-        size_t n = unhex(kat[i].md, want);
+        size_t n = check_unhex(kat[i].md, want);
         int ok = xce_hash_session_create(dev, &p, &s) == XCE_OK;
         ok = ok && xce_hash(s, kat[i].msg, strlen(kat[i].msg), md) == XCE_OK && memcmp(md, want, n) == 0;
         CHECK(ok, "%s", kat[i].std);

@@ -9,14 +9,6 @@
 #include "check.h"
 #include "xce.h"
 
-static size_t unhex(const char *h, uint8_t *out)
-{
-    size_t n = 0;
-    unsigned v;
-    for (; h[0] && h[1] && sscanf(h, "%2x", &v) == 1; h += 2)
-        out[n++] = (uint8_t)v;
-    return n;
-}
 
 /* SP 800-38A F.1-F.5: plaintext shared by every example */
 static const char *pt38a = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
@@ -86,9 +78,9 @@ int main(void)
         return check_done();
     for (int k = 0; k < 3; k++) {
         uint8_t key[32], pt[16], ct[16], out[16];
-        size_t klen = unhex(fips197[k].key, key);
-        unhex("00112233445566778899aabbccddeeff", pt);
-        unhex(fips197[k].ct, ct);
+        size_t klen = check_unhex(fips197[k].key, key);
+        check_unhex("00112233445566778899aabbccddeeff", pt);
+        check_unhex(fips197[k].ct, ct);
         CHECK(cipher(dev, 0, key, klen, 0, NULL, pt, out, 16, 16) && !memcmp(out, ct, 16),
               "FIPS-197 C.%d AES-%zu cipher", k + 1, klen * 8);
         CHECK(cipher(dev, 0, key, klen, 1, NULL, ct, out, 16, 16) && !memcmp(out, pt, 16),
@@ -98,11 +90,11 @@ int main(void)
     for (int m = 0; m < 3; m++) {
         for (int k = 0; k < 3; k++) {
             uint8_t key[32], iv[16] = { 0 }, pt[64], ct[64], out[64];
-            size_t klen = unhex(keys38a[k], key);
+            size_t klen = check_unhex(keys38a[k], key);
             if (ivs38a[m])
-                unhex(ivs38a[m], iv);
-            unhex(pt38a, pt);
-            unhex(ct38a[m][k], ct);
+                check_unhex(ivs38a[m], iv);
+            check_unhex(pt38a, pt);
+            check_unhex(ct38a[m][k], ct);
             for (size_t piece = 64; piece >= 16; piece /= 4) {
                 CHECK(cipher(dev, m, key, klen, 0, iv, pt, out, 64, piece) && !memcmp(out, ct, 64),
                       "SP 800-38A %s.%d %s-AES%zu.Encrypt (%zu-byte requests)", sections[m], 2 * k + 1,

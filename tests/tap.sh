@@ -1,0 +1,17 @@
+# tests/tap.sh - sourced by the shell tests (from the repository root):
+# a private temporary directory removed on exit, sanitizer reports of an
+# ASan build sent to files there, and the TAP helpers.
+#   ok WHAT / not_ok WHAT        one TAP line each
+#   check WHAT COMMAND...        ok when COMMAND succeeds
+#   clean FILE...                no sanitizer report in FILE...
+# $failed counts the not-ok lines; end a test with [ "$failed" = 0 ].
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}:log_path=$tmp/sanitizer"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$tmp/sanitizer"
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+clean() { ! grep -q -e 'Sanitizer' -e 'runtime error:' "$@"; }
