@@ -10,6 +10,17 @@ BUILD   ?= build
 SANITIZE ?=
 Q       ?= @
 
+# Installation directories: make install [PREFIX=/usr/local] [DESTDIR=...]
+# [LIBDIR=...] [SYSCONFDIR=...]. FWDIR is also compiled into libxce: where
+# it looks for the PKA firmware when $$XCE_FIRMWARE is not set.
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+FWDIR      ?= $(PREFIX)/lib/xce/firmware
+
 # Debian packages the build and the tests need (checked with dpkg, installed
 # with apt-get; sudo when not root).
 DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev mandoc binutils gnuplot-nox debhelper lintian dpkg-dev fakeroot git
@@ -57,10 +68,10 @@ TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_C))
 .PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb fuzz install uninstall programs deb
 .SECONDARY:
 
-all: check-deps $(BUILD)/bin/xce $(TEST_BINS) $(LIBXCE_SO)
+all: check-deps $(BUILD)/bin/xce $(TEST_BINS) $(LIBXCE_SO) $(PKA_FW)
 
 # what is installed, without the tests
-programs: check-deps $(BUILD)/bin/xce $(LIBXCE) $(LIBXCE_SO)
+programs: check-deps $(BUILD)/bin/xce $(LIBXCE) $(LIBXCE_SO) $(PKA_FW)
 
 # --- Debian packages -------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -98,12 +109,12 @@ VL_NOALIGN := $(if $(SANITIZE),-fno-sanitize=alignment)
 # into its own copy of libxce (the driver is the same; only the model
 # behind the "sim" device differs).
 #   default  everything, one core                       -> libxce.a
-#   reduced  as a small FPGA would carry (AES-128 ECB/CBC, 3DES, SHA-256):
+#   reduced  as a small FPGA would carry (AES-128 ECB/CBC, 3DES, SHA-256, no PKA):
 #            the driver must discover that from the ID block and fall back
 #   quad     four cores, each with its own ring pair
 MODELS := default reduced quad
 MODEL_G_default :=
-MODEL_G_reduced := -GCAP_AES=1 -GCAP_MODE=3 -GCAP_DES=0 -GCAP_TDES=1 -GCAP_HASH=8
+MODEL_G_reduced := -GCAP_AES=1 -GCAP_MODE=3 -GCAP_DES=0 -GCAP_TDES=1 -GCAP_HASH=8 -GCAP_PKA=0
 MODEL_G_quad    := -GCORES=4
 MODEL_LIB_default := $(LIBXCE)
 MODEL_LIB_reduced := $(BUILD)/lib/libxce_reduced.a
@@ -131,7 +142,13 @@ $(MODEL_LIB_$(1)): $(DRIVER_OBJ) $(BUILD)/obj/sim_$(1)/xce_sim.o $(VL_OBJ) build
 endef
 $(foreach m,$(MODELS),$(eval $(call model_rules,$(m))))
 
+# --- PKA firmware: the assembler and the image -------------------------------
+include firmware/firmware.mk
+
 # --- sim library, driver, programs -------------------------------------------
+# libxce looks for the firmware where `make install` puts it
+$(BUILD)/obj/driver/src/pka.o: CFLAGS += -DXCE_FIRMWARE_PATH='"$(FWDIR)/xce-pka.fw"'
+
 $(BUILD)/obj/sim/%.o: $(VL_INC)/%.cpp
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $(notdir $<)"
@@ -185,7 +202,7 @@ $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))
 tests-bin: $(BUILD)/bin/xce $(TEST_BINS)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
-FUZZ_TARGETS := hex tokenize b64 completion
+FUZZ_TARGETS := hex tokenize b64 completion fw_image
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce
 
@@ -197,6 +214,8 @@ build/fuzz/fuzz_b64: tests/fuzz/fuzz_b64.c sw/xce/b64.c sw/xce/b64.h | check-dep
 # the driver itself, without the model (the target brings a fake backend)
 build/fuzz/fuzz_completion: tests/fuzz/fuzz_completion.c $(filter-out %/backend_sim.c,$(DRIVER_SRC)) $(GEN)/xce_regs.h | check-deps
 build/fuzz/fuzz_completion: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lssl -lcrypto -lpci -lpthread
+build/fuzz/fuzz_fw_image: tests/fuzz/fuzz_fw_image.c driver/src/fw_image.c driver/src/fw_image.h driver/src/byteread.h $(GEN)/xce_regs.h | check-deps
+build/fuzz/fuzz_fw_image: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lcrypto
 $(FUZZ_BINS):
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -220,14 +239,7 @@ bench: all $(BUILD)/bin/xce-bench
 	$(Q)gnuplot -e "dir='build/bench'" tools/bench_plots.gp
 	@echo "  results in build/bench/results.json, plots build/bench/throughput.png, cycles.png"
 
-# --- installation ----------------------------------------------------------
-# make install [PREFIX=/usr/local] [DESTDIR=...] [LIBDIR=...] [SYSCONFDIR=...]
-PREFIX     ?= /usr/local
-LIBDIR     ?= $(PREFIX)/lib
-INCLUDEDIR ?= $(PREFIX)/include
-BINDIR     ?= $(PREFIX)/bin
-MANDIR     ?= $(PREFIX)/share/man
-SYSCONFDIR ?= $(PREFIX)/etc
+# --- installation (directories at the top) -----------------------------------
 MANPAGES   := $(wildcard man/*.[1-9])
 INSTALLED_MAN = $(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 
@@ -241,12 +253,14 @@ install: programs
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(SOFULL)|' packaging/libxce.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc
 	install -m 0755 $(BUILD)/bin/xce $(DESTDIR)$(BINDIR)/xce
+	install -D -m 0644 $(PKA_FW) $(DESTDIR)$(FWDIR)/xce-pka.fw
 	$(foreach m,$(MANPAGES),install -D -m 0644 $(m) $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libxce.a $(DESTDIR)$(LIBDIR)/libxce.so $(DESTDIR)$(LIBDIR)/libxce.so.$(SOVERSION) \
 	    $(DESTDIR)$(LIBDIR)/libxce.so.$(SOFULL) $(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc \
-	    $(DESTDIR)$(INCLUDEDIR)/xce.h $(DESTDIR)$(BINDIR)/xce $(addprefix $(DESTDIR),$(INSTALLED_MAN))
+	    $(DESTDIR)$(INCLUDEDIR)/xce.h $(DESTDIR)$(BINDIR)/xce $(addprefix $(DESTDIR),$(INSTALLED_MAN)) \
+	    $(DESTDIR)$(FWDIR)/xce-pka.fw
 
 # Debian packages (libxce1, libxce-dev, xce) into build/deb/, built from a
 # copy of the tracked files so nothing is written outside build/; lintian

@@ -21,6 +21,7 @@ module xce_top #(
     parameter [31:0] CAP_DES  = 32'd1,
     parameter [31:0] CAP_TDES = 32'd1,
     parameter [31:0] CAP_HASH = 32'h3f,   // MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512
+    parameter [31:0] CAP_PKA  = 32'd1,    // the public-key accelerator (pka_top)
     parameter integer CORES   = 1         // request engines, each with its own ring pair (1..4)
 ) (
     input  wire         clk,
@@ -46,13 +47,16 @@ module xce_top #(
     output wire [127:0] wr_req_data,
     input  wire         wr_rsp_valid,
     input  wire         wr_rsp_err,
-    // test hook: freezes the AES core until the next soft reset
-    input  wire         fault_stuck
+    // test hooks: fault_stuck freezes the AES core until the next soft
+    // reset; fault_pka corrupts the PKA's results while set
+    input  wire         fault_stuck,
+    input  wire         fault_pka
 );
 
 // --- registers
 wire        ctrl_enable, ctrl_soft_reset;
 wire        int_status_cpl, int_status_err, int_mask_cpl, int_mask_err;
+wire        int_status_pka, int_mask_pka;
 wire [31:0] coal_count, coal_cycles;
 wire [127:0] cmd_base_lo, cmd_base_hi, cmd_size_log2, cmd_prod;
 wire [127:0] cpl_base_lo, cpl_base_hi, cpl_size_log2, cpl_cons;
@@ -65,6 +69,21 @@ wire [3:0]   eng_busy, ring_error, req_done, req_irq, core_busy;
 wire [31:0]  req_status_v;
 wire [127:0] req_bytes_v;
 wire        cpl_set;
+
+// PKA registers (pka_regs below)
+wire [31:0] pka_n0inv_lo, pka_n0inv_hi, pka_fw_version, pka_status, pka_cycles;
+wire [31:0] pka_mem_rlo, pka_mem_rhi;
+wire        pka_cmd_wr, pka_mem_addr_wr, pka_mem_whi_wr, pka_ucode_addr_wr, pka_ucode_data_wr;
+wire [31:0] pka_mem_wlo;
+wire        pka_irq;
+// the strobed PKA registers' stored copies: pka_regs takes the write data
+// of the strobe cycle instead, so these only read back
+wire [7:0]  pka_cmd_entry;
+wire [6:0]  pka_cmd_size;
+wire [12:0] pka_cmd_exp_bits;
+wire [31:0] pka_mem_addr, pka_mem_whi, pka_ucode_addr, pka_ucode_data;
+wire unused_pka_q = &{1'b0, pka_cmd_entry, pka_cmd_size, pka_cmd_exp_bits, pka_mem_addr, pka_mem_whi,
+                      pka_ucode_addr, pka_ucode_data, pka_status[31:16], pka_status[7:3]};
 
 reg  [63:0] cycle_reg, cycle_new;
 reg  [7:0]  last_err_reg, last_err_new;
@@ -84,6 +103,7 @@ always @* begin
 end
 wire err_set = any_failed || (any_ring_error && !ring_err_seen_reg);
 
+
 xce_regfile u_regs (
     .clk(clk), .rst_n(rst_n),
     .addr(mmio_addr), .wr_en(mmio_wr), .wr_data(mmio_wdata), .rd_data(mmio_rdata),
@@ -96,19 +116,31 @@ xce_regfile u_regs (
     .id_cap_algos_sha1_i(CAP_HASH[1]), .id_cap_algos_sha224_i(CAP_HASH[2]), .id_cap_algos_sha256_i(CAP_HASH[3]),
     .id_cap_algos_sha384_i(CAP_HASH[4]), .id_cap_algos_sha512_i(CAP_HASH[5]),
     .id_cap_algos_hmac_i(CAP_HASH[5:0] != 6'h0),
-    .id_cap_algos_pka_i(1'b0),
+    .id_cap_algos_pka_i(CAP_PKA[0]),
     .id_cap_modes_ecb_i(CAP_MODE[0]), .id_cap_modes_cbc_i(CAP_MODE[1]), .id_cap_modes_ctr_i(CAP_MODE[2]),
     .id_topology_cores_i(8'(CORES)), .id_topology_rings_i(8'(CORES)),
     .id_topology_windows_i(8'(`XCE_MAX_WINDOWS)),
-    .id_pka_max_bits_i(32'h0), .id_serial_i(SERIAL), .id_fw_version_i(32'h0),
+    .id_pka_max_bits_i(CAP_PKA[0] ? 32'd4096 : 32'd0), .id_serial_i(SERIAL),
+    .id_fw_version_i(pka_fw_version),
     .ctrl_enable_q(ctrl_enable), .ctrl_soft_reset_q(ctrl_soft_reset),
     .status_busy_i(|eng_busy), .status_error_i(last_err_reg != 8'h0), .status_ring_error_i(any_ring_error),
     .error_info_i({24'h0, last_err_reg}),
     .cycle_lo_i(cycle_reg[31:0]), .cycle_hi_i(cycle_reg[63:32]),
     .int_status_cpl_q(int_status_cpl), .int_status_cpl_set(cpl_set),
     .int_status_err_q(int_status_err), .int_status_err_set(err_set),
-    .int_mask_cpl_q(int_mask_cpl), .int_mask_err_q(int_mask_err),
+    .int_status_pka_q(int_status_pka), .int_status_pka_set(pka_irq),
+    .int_mask_cpl_q(int_mask_cpl), .int_mask_err_q(int_mask_err), .int_mask_pka_q(int_mask_pka),
     .int_coal_count_q(coal_count), .int_coal_cycles_q(coal_cycles),
+    .pka_cmd_entry_q(pka_cmd_entry), .pka_cmd_size_q(pka_cmd_size), .pka_cmd_exp_bits_q(pka_cmd_exp_bits),
+    .pka_cmd_wr(pka_cmd_wr),
+    .pka_n0inv_lo_q(pka_n0inv_lo), .pka_n0inv_hi_q(pka_n0inv_hi),
+    .pka_status_busy_i(pka_status[0]), .pka_status_done_i(pka_status[1]), .pka_status_fault_i(pka_status[2]),
+    .pka_status_pc_i(pka_status[15:8]),
+    .pka_mem_addr_q(pka_mem_addr), .pka_mem_addr_wr(pka_mem_addr_wr), .pka_mem_wlo_q(pka_mem_wlo),
+    .pka_mem_whi_q(pka_mem_whi), .pka_mem_whi_wr(pka_mem_whi_wr), .pka_mem_rlo_i(pka_mem_rlo), .pka_mem_rhi_i(pka_mem_rhi),
+    .pka_ucode_addr_q(pka_ucode_addr), .pka_ucode_addr_wr(pka_ucode_addr_wr),
+    .pka_ucode_data_q(pka_ucode_data), .pka_ucode_data_wr(pka_ucode_data_wr),
+    .pka_fw_version_q(pka_fw_version), .pka_cycles_i(pka_cycles),
     .cmd_base_lo_q(cmd_base_lo), .cmd_base_hi_q(cmd_base_hi), .cmd_size_log2_q(cmd_size_log2),
     .cmd_prod_q(cmd_prod), .cmd_cons_i(cmd_cons_v),
     .cpl_base_lo_q(cpl_base_lo), .cpl_base_hi_q(cpl_base_hi), .cpl_size_log2_q(cpl_size_log2),
@@ -215,7 +247,30 @@ irq_ctrl u_irq (
     .coal_count(coal_count), .coal_cycles(coal_cycles), .cpl_set(cpl_set)
 );
 
-assign irq = (int_status_cpl && int_mask_cpl) || (int_status_err && int_mask_err);
+assign irq = (int_status_cpl && int_mask_cpl) || (int_status_err && int_mask_err) ||
+             (int_status_pka && int_mask_pka);
+
+// --- the public-key accelerator behind its registers
+generate
+    if (CAP_PKA[0]) begin : g_pka
+        pka_regs u_pka (
+            .clk(clk), .rst_n(rst_n), .wdata(mmio_wdata),
+            .cmd_wr(pka_cmd_wr), .mem_addr_wr(pka_mem_addr_wr), .mem_whi_wr(pka_mem_whi_wr),
+            .ucode_addr_wr(pka_ucode_addr_wr), .ucode_data_wr(pka_ucode_data_wr),
+            .mem_wlo(pka_mem_wlo), .n0inv({pka_n0inv_hi, pka_n0inv_lo}), .fw_version(pka_fw_version),
+            .status(pka_status), .cycles(pka_cycles), .mem_rlo(pka_mem_rlo), .mem_rhi(pka_mem_rhi),
+            .stopped(pka_irq), .fault_corrupt(fault_pka)
+        );
+    end else begin : g_no_pka
+        assign pka_status = 32'h0;
+        assign pka_cycles = 32'h0;
+        assign pka_mem_rlo = 32'h0;
+        assign pka_mem_rhi = 32'h0;
+        assign pka_irq = 1'b0;
+        wire unused_pka = &{1'b0, pka_cmd_wr, pka_mem_addr_wr, pka_mem_whi_wr, pka_ucode_addr_wr,
+                            pka_ucode_data_wr, pka_mem_wlo, pka_n0inv_lo, pka_n0inv_hi, fault_pka};
+    end
+endgenerate
 
 always @* begin
     cycle_new    = cycle_reg + 64'h1;

@@ -79,7 +79,8 @@ struct xce_sim {
 
     // Faults
     bool stuck = false;
-    unsigned dma_errors = 0, corrupt_cpl = 0, drop_cpl = 0;
+    bool pka_bad = false;   // the running PKA program's results are corrupted
+    unsigned dma_errors = 0, corrupt_cpl = 0, drop_cpl = 0, pka_corrupt = 0;
     // Shadow of the completion ring registers, to recognise their writes.
     uint32_t cpl_base_lo[XCE_MAX_RINGS] = {}, cpl_base_hi[XCE_MAX_RINGS] = {}, cpl_size_log2[XCE_MAX_RINGS] = {};
 
@@ -126,6 +127,7 @@ struct xce_sim {
         m.rd_req_ready = 1;
         m.wr_req_ready = 1;
         m.fault_stuck = stuck;
+        m.fault_pka = pka_bad;
         m.clk = 0;
         m.eval();
         dump(2 * cycle);
@@ -258,6 +260,10 @@ void xce_sim_bar0_write(xce_sim *s, uint32_t off, uint32_t value) {
     }
     if (off == XCE_REG_CTRL && (value & (XCE_CTRL_SOFT_RESET_MASK << XCE_CTRL_SOFT_RESET_SHIFT)))
         s->stuck = false;
+    if (off == XCE_REG_PKA_CMD) {   // each started program uses up one injected fault
+        s->pka_bad = s->pka_corrupt > 0;
+        if (s->pka_corrupt) s->pka_corrupt--;
+    }
     s->top->mmio_addr = off;
     s->top->mmio_wdata = value;
     s->top->mmio_wr = 1;
@@ -350,6 +356,7 @@ void xce_sim_inject(xce_sim *s, enum xce_sim_fault fault, unsigned count) {
     case XCE_SIM_FAULT_DMA_ERROR: s->dma_errors = count; break;
     case XCE_SIM_FAULT_CORRUPT_CPL: s->corrupt_cpl = count; break;
     case XCE_SIM_FAULT_DROP_CPL: s->drop_cpl = count; break;
+    case XCE_SIM_FAULT_PKA_CORRUPT: s->pka_corrupt = count; break;
     }
 }
 

@@ -33,6 +33,7 @@ enum xce_sim_fault {
     XCE_SIM_FAULT_DMA_ERROR,       /* the next N host reads return a bus error */
     XCE_SIM_FAULT_CORRUPT_CPL,     /* the next N completion records get a flipped bit */
     XCE_SIM_FAULT_DROP_CPL,        /* the next N completion records are never written */
+    XCE_SIM_FAULT_PKA_CORRUPT,     /* the next N PKA programs started give wrong results */
 };
 
 /* Create the model, held in reset for a few cycles and then released.

@@ -6,6 +6,8 @@
 # it against openssl, and prints the show views with the counters.
 set -euo pipefail
 XCE=${1:-build/bin/xce}
+# the PKA firmware built in this tree, unless the caller points elsewhere
+export XCE_FIRMWARE=${XCE_FIRMWARE:-$PWD/build/firmware/xce-pka.fw}
 work=build/demo
 rm -rf "$work"
 mkdir -p "$work"

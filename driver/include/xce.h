@@ -132,6 +132,9 @@ struct xce_info {
     unsigned rings_used;       /* rings the driver feeds (one per core) */
     unsigned ring_prod, ring_cons, ring_pending;
     uint32_t crossover_bytes;
+    int pka_enabled;           /* public-key operations run on the engine */
+    unsigned pka_max_bits;     /* largest modulus and exponent it takes */
+    const char *pka_reason;    /* why not, or NULL ("firmware invalid: ...") */
 };
 int xce_get_info(xce_dev *dev, struct xce_info *info) XCE_MUST_CHECK;
 
@@ -149,6 +152,9 @@ struct xce_stats {
         uint64_t requests, bytes, busy_cycles, errors;
     } core[XCE_STATS_CORES];
     uint64_t cycles;                     /* engine clock cycles so far (0 if unknown) */
+    uint64_t pk_hw_ops, pk_sw_ops;       /* modular exponentiations, engine / software */
+    uint64_t pk_faults;                  /* engine results that failed verification (redone in software) */
+    uint64_t pk_cycles;                  /* engine cycles spent in public-key programs */
 };
 int xce_get_stats(xce_dev *dev, struct xce_stats *st) XCE_MUST_CHECK;
 
@@ -271,6 +277,63 @@ int xce_cipher(xce_session *s, const uint8_t iv[16], const uint8_t *in, uint8_t 
 void xce_iv_advance(const xce_session *s, uint8_t iv[16], const uint8_t *in, const uint8_t *out, size_t len);
 /* Block size of the session's cipher in bytes (16 for AES, 8 for DES/3DES). */
 size_t xce_block_size(const xce_session *s);
+
+/* --- Public-key operations on the PKA -----------------------------------
+ * Numbers are unsigned big-endian byte strings. Each modular
+ * exponentiation runs on the engine when the policy allows, the engine has
+ * a PKA with valid firmware and the operands fit (ID_PKA_MAX_BITS);
+ * otherwise OpenSSL serves it (constant-time) and the reason is counted.
+ * The engine's running time depends only on the lengths of the modulus and
+ * of the exponent as passed (exp_len bytes), never on the exponent's bits. */
+
+/* out = base^exp mod mod, written as exactly mod_len bytes. mod must be odd
+ * and greater than 1 (even or zero moduli: XCE_ERR_INVAL); base of any
+ * length (reduced first). */
+int xce_modexp(xce_dev *dev, const uint8_t *base, size_t base_len, const uint8_t *exp, size_t exp_len,
+               const uint8_t *mod, size_t mod_len, uint8_t *out) XCE_MUST_CHECK;
+
+/* RSA keys are parsed by OpenSSL (PEM or DER: PKCS#1, PKCS#8, SPKI; key
+ * generation stays with OpenSSL). A private key is kept with its CRT
+ * parameters; private operations use CRT with base blinding, and every
+ * signature is verified before it is returned (a wrong engine result is
+ * counted in pk_faults and the operation redone in software). */
+typedef struct xce_rsa_key xce_rsa_key;
+/* pass: passphrase of an encrypted private key, or NULL */
+int xce_rsa_key_load(const char *path, const char *pass, xce_rsa_key **out) XCE_MUST_CHECK;
+int xce_rsa_key_parse(const uint8_t *data, size_t len, const char *pass, xce_rsa_key **out) XCE_MUST_CHECK;
+void xce_rsa_key_free(xce_rsa_key *k);
+unsigned xce_rsa_key_bits(const xce_rsa_key *k);
+int xce_rsa_key_is_private(const xce_rsa_key *k);
+
+enum xce_rsa_padding {
+    XCE_RSA_PKCS1 = 1,     /* signatures: EMSA-PKCS1-v1_5; encryption: RSAES-PKCS1-v1_5 */
+    XCE_RSA_PSS,           /* signatures only (RFC 8017 8.1) */
+    XCE_RSA_OAEP,          /* encryption only (RFC 8017 7.1) */
+    XCE_RSA_NONE,          /* raw: input exactly the modulus length, below the modulus */
+};
+#define XCE_RSA_SALT_DIGEST (-1)   /* PSS salt as long as the digest */
+#define XCE_RSA_SALT_MAX (-2)      /* as long as fits (signing) */
+#define XCE_RSA_SALT_AUTO (-3)     /* any (verifying) */
+struct xce_rsa_params {
+    enum xce_rsa_padding padding;
+    enum xce_hash_alg hash;        /* signature digest, OAEP label hash */
+    enum xce_hash_alg mgf1_hash;   /* PSS/OAEP mask hash; 0: same as hash */
+    int salt_len;                  /* PSS: bytes, or XCE_RSA_SALT_* */
+    const uint8_t *label;          /* OAEP label, may be NULL */
+    size_t label_len;
+};
+/* sig must hold the modulus length; *sig_len receives it. */
+int xce_rsa_sign(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *digest,
+                 size_t digest_len, uint8_t *sig, size_t *sig_len) XCE_MUST_CHECK;
+/* XCE_OK if the signature is valid, XCE_ERR_AUTH if not. */
+int xce_rsa_verify(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *digest,
+                   size_t digest_len, const uint8_t *sig, size_t sig_len) XCE_MUST_CHECK;
+/* out must hold the modulus length. */
+int xce_rsa_encrypt(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *in,
+                    size_t in_len, uint8_t *out, size_t *out_len) XCE_MUST_CHECK;
+/* A padding error is XCE_ERR_AUTH, whatever its kind. */
+int xce_rsa_decrypt(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *in,
+                    size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len) XCE_MUST_CHECK;
 
 #ifdef __cplusplus
 }

@@ -2,9 +2,11 @@
  * config space and ID block (the same code for the model and hardware),
  * read the capabilities, set up rings, self-test; and the device-wide
  * queries (info, statistics, accelerator on/off, reset). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pka.h"
 #include "xce_internal.h"
 #include "xce_testing.h"
 
@@ -32,6 +34,7 @@ static int probe(xce_dev *dev)
     dev->id_clock_hz = rd(dev, XCE_REG_ID_CLOCK_HZ);
     dev->id_serial = rd(dev, XCE_REG_ID_SERIAL);
     dev->id_fw = rd(dev, XCE_REG_ID_FW_VERSION);
+    dev->id_pka_bits = rd(dev, XCE_REG_ID_PKA_MAX_BITS);
     dev->cap_algos = rd(dev, XCE_REG_ID_CAP_ALGOS);
     dev->cap_modes = rd(dev, XCE_REG_ID_CAP_MODES);
     uint32_t topo = rd(dev, XCE_REG_ID_TOPOLOGY);
@@ -117,6 +120,10 @@ int xce_open(const char *spec, const struct xce_open_opts *opts, xce_dev **out)
             dev->engine_ok = 1;
             dev->disabled_reason = NULL;
         }
+        if (dev->engine_ok)
+            xce_pka_attach(dev);
+        else
+            snprintf(dev->pka_why, sizeof dev->pka_why, "engine not usable");
     }
     /* the hardware policy means: an engine or nothing */
     if (dev->policy == XCE_POLICY_HARDWARE && !dev->engine_ok) {
@@ -171,6 +178,9 @@ int xce_get_info(xce_dev *dev, struct xce_info *info)
     info->clock_hz = dev->id_clock_hz;
     info->serial = dev->id_serial;
     info->fw_version = dev->id_fw;
+    info->pka_enabled = dev->pka_ok && dev->engine_ok && dev->accel_enabled && dev->policy != XCE_POLICY_SOFTWARE;
+    info->pka_max_bits = dev->pka_max_bits;
+    info->pka_reason = dev->pka_ok ? NULL : dev->pka_why[0] ? dev->pka_why : "no engine";
     info->cap_algos = dev->cap_algos;
     info->cap_modes = dev->cap_modes;
     info->cores = dev->cores;

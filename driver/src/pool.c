@@ -158,6 +158,10 @@ void xce_pool_stats(xce_dev *pool, struct xce_stats *st)
         st->resets += m.resets;
         st->selftests += m.selftests;
         st->selftest_failures += m.selftest_failures;
+        st->pk_hw_ops += m.pk_hw_ops;
+        st->pk_sw_ops += m.pk_sw_ops;
+        st->pk_faults += m.pk_faults;
+        st->pk_cycles += m.pk_cycles;
         for (unsigned c = 0; c < m.cores && st->cores < XCE_STATS_CORES; c++)
             st->core[st->cores++] = m.core[c];
         if (m.cycles > st->cycles)

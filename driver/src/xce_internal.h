@@ -88,7 +88,7 @@ struct xce_dev {
     enum xce_policy policy;
     uint32_t crossover;
 
-    uint32_t id_version, id_build, id_clock_hz, id_serial, id_fw;
+    uint32_t id_version, id_build, id_clock_hz, id_serial, id_fw, id_pka_bits;
     uint32_t cap_algos, cap_modes;
     unsigned cores, rings, windows;
 
@@ -101,6 +101,14 @@ struct xce_dev {
     unsigned nrings;         /* rings in use: one per engine core */
     unsigned next_ring;      /* sessions are spread round robin */
     unsigned inflight;       /* over all rings */
+
+    /* public-key accelerator (pka.c) */
+    int pka_ok;              /* firmware loaded and known-answer test passed */
+    enum xce_fallback pka_reason;        /* when not ok */
+    char pka_why[160];       /* when not ok: text for show crypto engine */
+    unsigned pka_max_bits;
+    uint32_t pka_fw_version;
+    int pka_modexp, pka_modmul;          /* firmware entry addresses (-1: absent) */
 
     xce_dev **members;       /* a pool: the member devices (then no backend) */
     unsigned nmembers, next_member;

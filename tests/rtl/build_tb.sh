@@ -75,10 +75,11 @@ sha512)
     ;;
 pka)
     DEFAULT_DIR=build/rtl_tb_pka
-    LDFLAGS=(-LDFLAGS -lcrypto)
-    src="rtl/pka_top.v rtl/pka_exp.v rtl/pka_mont.v rtl/pka_ram.v"
+    # the microcode encoding comes from the generated register headers
+    LDFLAGS=(-LDFLAGS -lcrypto -CFLAGS "-I$ROOT/build/gen")
+    src="-Ibuild/gen rtl/pka_top.v rtl/pka_seq.v rtl/pka_mont.v rtl/pka_ram.v"
     LINT=("pka_top $src"
-          "pka_exp $src"
+          "pka_seq $src"
           "pka_mont $src"
           "pka_ram $src")
     BUILD=("pka_top tb_pka.cpp obj build.log $src")

@@ -1,5 +1,10 @@
-// tb_pka.cpp - Verilator C++ testbench for rtl/pka_top.v (pka_exp, pka_mont,
+// tb_pka.cpp - Verilator C++ testbench for rtl/pka_top.v (pka_seq, pka_mont,
 // pka_ram)
+//
+// The testbench writes its own microcode through the host port, encoded
+// with the generated instruction fields (xce_regs.h): the modexp program of
+// firmware/pka.uasm at address 0, and a one-product program (MUL rd, ra, rb;
+// HALT) at MONT_PC whose MUL word is rewritten for each slot layout.
 //
 // Checks, all against OpenSSL BN:
 //   - Montgomery products R = A*B*2^(-64s) mod N (A*B*R^-1 computed with BN,
@@ -7,12 +12,13 @@
 //     moduli of 192, 256, 512, 1000, 1024, 2048, 3072 and 4096 bits, random
 //     A, B < N, the edge values 0, 1, N-1 for A and B, A or B >= N (the other
 //     < N), and the result slot aliasing A, B or both (square in place);
-//     input slots unchanged; exactly P(s)+1 cycles, P(s) = s^2+3s+3.
+//     input slots unchanged; exactly P(s)+4 cycles for MUL + HALT,
+//     P(s) = s^2+3s+3.
 //   - Modexp X^E mod N against BN_mod_exp for 512..4096-bit moduli (and a
 //     1000-bit modulus in 16 words): random bases and exponents, E = 0 (with
 //     exp_bits 0 and with leading zero bits), E = 1, E = 2, base 0, 1, N-1,
 //     base >= N, e = 65537, full-length exponents; slots 0..3 unchanged;
-//     the cycle count equals (2L+3)*P(s) + 2L + 1 exactly.
+//     the cycle count equals (2L+3)*P(s) + 7L + 10 exactly.
 //   - Cycle targets: 2048-bit modexp with a 17-bit exponent <= 60,000,
 //     4096-bit with a 17-bit exponent <= 250,000, 1024-bit with a 1024-bit
 //     exponent <= 1,000,000 (RSA-2048 CRT projection = 2x that, <= 2,000,000).
@@ -20,11 +26,15 @@
 //     weight (0x8000..0001, 0xFFFF..FFFF, random) take exactly the same cycles.
 //   - A real RSA-2048 key: public operation at 2048 bits and the private one
 //     with CRT (two 1024-bit modexps on the hardware, recombined here).
-//   - Host port writes/reads and start pulses while busy are ignored.
+//   - Host port writes/reads, microcode writes and start pulses while busy
+//     are ignored.
+//   - Faults: size outside 3..64, an unknown opcode, MUL into slot 0 stop
+//     the sequencer with fault high; the corruption hook gives a wrong result.
 // Each check prints PASS/FAIL; exit status is non-zero if anything fails.
 
 #include "Vpka_top.h"
 #include "tb_util.h"
+#include "xce_regs.h"
 
 #include <openssl/bn.h>
 
@@ -55,14 +65,55 @@ static void idle_inputs() {
     g_top->mem_re = 0;
     g_top->mem_addr = 0;
     g_top->mem_wdata = 0;
+    g_top->ic_we = 0;
+    g_top->ic_addr = 0;
+    g_top->ic_wdata = 0;
     g_top->start = 0;
-    g_top->op_mul = 0;
+    g_top->entry = 0;
     g_top->size = 0;
     g_top->exp_bits = 0;
     g_top->n0inv = 0;
-    g_top->mul_a_slot = 0;
-    g_top->mul_b_slot = 0;
-    g_top->mul_r_slot = 0;
+}
+
+// ------------------------------------------------------------- microcode
+static uint32_t insn(uint32_t op, uint32_t rd = 0, uint32_t ra = 0, uint32_t rb = 0, bool one = false,
+                     bool cond = false, uint32_t target = 0) {
+    return op << XCE_PKA_INSN_OP_SHIFT | rd << XCE_PKA_INSN_RD_SHIFT | ra << XCE_PKA_INSN_RA_SHIFT |
+           rb << XCE_PKA_INSN_RB_SHIFT | uint32_t(one) << XCE_PKA_INSN_ONE_SHIFT |
+           uint32_t(cond) << XCE_PKA_INSN_COND_SHIFT | target << XCE_PKA_INSN_TARGET_SHIFT;
+}
+
+static void ic_write(int addr, uint32_t w) {
+    g_top->ic_we = 1;
+    g_top->ic_addr = static_cast<uint8_t>(addr);
+    g_top->ic_wdata = w;
+    g_top->eval();
+    tb::clock_tick(*g_top, g_cycle);
+    g_top->ic_we = 0;
+}
+
+enum { EXP_PC = 0, MONT_PC = 32, FAULT_PC = 40 };
+
+// firmware/pka.uasm's modexp: r4 = r2^r3 mod r0 (r1 = R2, r5 scratch)
+static void load_modexp_program() {
+    const uint32_t prog[] = {
+        insn(XCE_PKA_OP_MUL, 4, 1, 0, true),               // 0  r4 = 1 (Montgomery form)
+        insn(XCE_PKA_OP_MUL, 5, 2, 1),                     // 1  r5 = X (Montgomery form)
+        insn(XCE_PKA_OP_LDCNT),                            // 2
+        insn(XCE_PKA_OP_JZ, 0, 0, 0, false, false, 8),     // 3  jz out
+        insn(XCE_PKA_OP_LDBIT, 0, 3),                      // 4  loop: ldbit r3
+        insn(XCE_PKA_OP_MUL, 4, 4, 4),                     // 5
+        insn(XCE_PKA_OP_MUL, 4, 4, 5, false, true),        // 6  mulc
+        insn(XCE_PKA_OP_DJNZ, 0, 0, 0, false, false, 4),   // 7  djnz loop
+        insn(XCE_PKA_OP_MUL, 4, 4, 0, true),               // 8  out: leave Montgomery form
+        insn(XCE_PKA_OP_HALT),                             // 9
+    };
+    for (size_t i = 0; i < sizeof prog / sizeof prog[0]; ++i) ic_write(EXP_PC + int(i), prog[i]);
+}
+
+static void load_mont_program(int a, int b, int r) {
+    ic_write(MONT_PC, insn(XCE_PKA_OP_MUL, uint32_t(r), uint32_t(a), uint32_t(b)));
+    ic_write(MONT_PC + 1, insn(XCE_PKA_OP_HALT));
 }
 
 static tb::Xorshift64 g_rng{0x243f6a8885a308d3ull};
@@ -178,22 +229,22 @@ static void scribble(int slot) {
 
 // ------------------------------------------------------------ operations
 static uint64_t mont_cycles(int s) { return static_cast<uint64_t>(s) * s + 3u * s + 3u; }
+// MUL (fetch + P(s)) and HALT (2) after the start cycle
+static uint64_t prod_cycles(int s) { return mont_cycles(s) + 4; }
+// the modexp program: 3 products, LDCNT, JZ, L x (LDBIT, 2 products, DJNZ), HALT
 static uint64_t exp_cycles(int s, int L) {
-    return (2ull * L + 3) * mont_cycles(s) + 2ull * L + 1;
+    return (2ull * L + 3) * mont_cycles(s) + 7ull * L + 10;
 }
 
-// Run the loaded operation: start in one cycle, count cycles until done.
-// `disturb`: poke the host port and start while busy (must be ignored).
-static uint64_t run(bool op_mul, int s, int L, uint64_t n0, int a, int b, int r, uint64_t limit,
-                    bool* protocol_ok, bool disturb = false) {
+// Run the program at `entry`: start in one cycle, count cycles until done.
+// `disturb`: poke the host ports and start while busy (must be ignored).
+static uint64_t run(int entry, int s, int L, uint64_t n0, uint64_t limit, bool* protocol_ok,
+                    bool disturb = false) {
     g_top->start = 1;
-    g_top->op_mul = op_mul;
+    g_top->entry = static_cast<uint8_t>(entry);
     g_top->size = static_cast<uint8_t>(s);
     g_top->exp_bits = static_cast<uint16_t>(L);
     g_top->n0inv = n0;
-    g_top->mul_a_slot = static_cast<uint8_t>(a);
-    g_top->mul_b_slot = static_cast<uint8_t>(b);
-    g_top->mul_r_slot = static_cast<uint8_t>(r);
     settle();
     bool ok = !g_top->busy;
     tick();
@@ -202,7 +253,7 @@ static uint64_t run(bool op_mul, int s, int L, uint64_t n0, int a, int b, int r,
     for (;;) {
         settle();
         if (g_top->done) break;
-        if (!g_top->busy || n > limit) {
+        if (!g_top->busy || g_top->fault || n > limit) {
             ok = false;
             break;
         }
@@ -212,8 +263,11 @@ static uint64_t run(bool op_mul, int s, int L, uint64_t n0, int a, int b, int r,
             g_top->mem_re = (n % 5) == 0;
             g_top->mem_addr = static_cast<uint16_t>(rnd64() % 512);
             g_top->mem_wdata = rnd64();
+            g_top->ic_we = (n % 11) == 0;
+            g_top->ic_addr = static_cast<uint8_t>(rnd64() % 16);
+            g_top->ic_wdata = static_cast<uint32_t>(rnd64());
             g_top->start = (n % 7) == 0;
-            g_top->op_mul = !op_mul;
+            g_top->entry = MONT_PC;
             g_top->size = 64;
             g_top->exp_bits = 100;
             g_top->n0inv = rnd64();
@@ -257,17 +311,18 @@ static bool hw_mont_check(const BIGNUM* n, const BIGNUM* a, const BIGNUM* b, int
     load_bn(SLOT_N, n, s);
     load_bn(c.a_slot, a, s);
     if (c.b_slot != c.a_slot) load_bn(c.b_slot, b, s);
+    load_mont_program(c.a_slot, c.b_slot, c.r_slot);
     bool proto = false;
-    uint64_t cycles = run(true, s, 0, n0, c.a_slot, c.b_slot, c.r_slot, 2 * mont_cycles(s) + 100, &proto);
+    uint64_t cycles = run(MONT_PC, s, 0, n0, 2 * mont_cycles(s) + 100, &proto);
     if (cyc) *cyc = cycles;
     BN got = read_bn(c.r_slot, s);
     BN want = ref_mont(a, b, n, s);
     bool ok = proto && BN_cmp(got, want) == 0;
     if (!proto) *why = "protocol (busy/done) or timeout";
     else if (!ok) *why = "got " + bn_hex(got) + " want " + bn_hex(want);
-    if (ok && cycles != mont_cycles(s) + 1) {
+    if (ok && cycles != prod_cycles(s)) {
         ok = false;
-        *why = "cycles " + std::to_string(cycles) + " != " + std::to_string(mont_cycles(s) + 1);
+        *why = "cycles " + std::to_string(cycles) + " != " + std::to_string(prod_cycles(s));
     }
     // OpenSSL's own Montgomery product where its R equals ours
     if (ok && mctx && BN_num_bits(n) > 64 * (s - 1) && BN_cmp(a, n) < 0 && BN_cmp(b, n) < 0) {
@@ -332,7 +387,7 @@ static void test_mont() {
         }
         check(bad == 0, tag + " random A, B < N (" + std::to_string(nrand) + ", R aliasing A/B)",
               first_why);
-        printf("INFO %s product: %llu cycles (start to done; P(s) = s^2+3s+3 = %llu)\n", tag.c_str(),
+        printf("INFO %s MUL+HALT: %llu cycles (start to done; P(s) = s^2+3s+3 = %llu)\n", tag.c_str(),
                (unsigned long long)cyc, (unsigned long long)mont_cycles(s));
 
         // square in place: A = B = R in one slot
@@ -409,7 +464,7 @@ static ExpResult hw_modexp(const BIGNUM* n, const BIGNUM* x, const BIGNUM* e, in
     scribble(SLOT_RES);
     scribble(SLOT_TMP);
     bool proto = false;
-    res.cycles = run(false, s, L, n0, 0, 0, 0, 2 * exp_cycles(s, L) + 1000, &proto, disturb);
+    res.cycles = run(EXP_PC, s, L, n0, 2 * exp_cycles(s, L) + 1000, &proto, disturb);
     BN got = read_bn(SLOT_RES, s);
     BN want = BN_new();
     BN_mod_exp(want, x, e, n, g_bn);
@@ -639,7 +694,8 @@ static void test_busy_port() {
     BN x = bn_rand_below(n);
     BN e = bn_exp_full(40);
     ExpResult r = hw_modexp(n, x, e, 40, s, true);
-    check(r.ok, "modexp 512-bit: host writes/reads and start pulses while busy are ignored", r.why);
+    check(r.ok, "modexp 512-bit: host writes/reads, microcode writes and start pulses while busy are ignored",
+          r.why);
     BN_free(n);
     BN_free(x);
     BN_free(e);
@@ -707,6 +763,51 @@ static void test_constant_time() {
     }
 }
 
+// start, then wait for the stop; true if it stopped with fault (and not done)
+static bool runs_into_fault(int entry, int s, uint64_t limit) {
+    g_top->start = 1;
+    g_top->entry = static_cast<uint8_t>(entry);
+    g_top->size = static_cast<uint8_t>(s);
+    g_top->exp_bits = 5;
+    settle();
+    tick();
+    idle_inputs();
+    for (uint64_t n = 0; n < limit; ++n) {
+        settle();
+        if (g_top->fault || g_top->done) {
+            bool f = g_top->fault && !g_top->done && !g_top->busy;
+            tick();
+            return f;
+        }
+        tick();
+    }
+    return false;
+}
+
+static void test_faults() {
+    check(runs_into_fault(EXP_PC, 2, 10), "fault: size 2 words (< 3) refused at start");
+    check(runs_into_fault(EXP_PC, 65, 10), "fault: size 65 words (> 64) refused at start");
+    ic_write(FAULT_PC, insn(XCE_PKA_OP_LDCNT));
+    ic_write(FAULT_PC + 1, 0xf0000000u);
+    check(runs_into_fault(FAULT_PC, 8, 20), "fault: unknown opcode 15 stops the sequencer");
+    ic_write(FAULT_PC + 1, insn(XCE_PKA_OP_MUL, 0, 2, 3));
+    check(runs_into_fault(FAULT_PC, 8, 20), "fault: MUL into slot 0 (the modulus) stops the sequencer");
+    // a program after a fault runs normally, and the corruption hook is seen
+    BN n = bn_rand_modulus(512);
+    BN x = bn_rand_below(n);
+    BN e = bn_exp_full(30);
+    ExpResult r = hw_modexp(n, x, e, 30, 8);
+    check(r.ok, "modexp after faults runs normally", r.why);
+    g_top->fault_corrupt = 1;
+    r = hw_modexp(n, x, e, 30, 8);
+    g_top->fault_corrupt = 0;
+    check(!r.ok && r.why.rfind("got ", 0) == 0, "fault_corrupt hook: modexp result is wrong",
+          r.why);
+    BN_free(n);
+    BN_free(x);
+    BN_free(e);
+}
+
 int main(int argc, char** argv) {
     g_top = tb::make_top<Vpka_top>(g_ctx, argc, argv);
     g_bn = BN_CTX_new();
@@ -728,6 +829,8 @@ int main(int argc, char** argv) {
         check(ok, "operand memory: 512 words written and read back through the host port");
     }
 
+    load_modexp_program();
+    test_faults();
     test_mont();
     test_modexp();
     test_busy_port();
