@@ -57,7 +57,7 @@ SOVERSION  := 1
 SOFULL     := 1.0.0
 LIBXCE_SO  := $(BUILD)/lib/libxce.so.$(SOFULL)
 
-XCE_SRC := $(wildcard sw/xce/*.c)
+XCE_SRC := $(wildcard sw/xce/*.c sw/common/*.c)
 XCE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCE_SRC))
 
 TEST_HELPERS := tests/unit/check.c tests/unit/aes_ref.c
@@ -154,14 +154,14 @@ $(BUILD)/obj/sim/%.o: $(VL_INC)/%.cpp
 	@echo "  CXX     $(notdir $<)"
 	$(Q)$(CXX) $(CXXFLAGS) $(VL_NOALIGN) -I$(VL_INC) -I$(VL_INC)/vltstd -DVM_TRACE=1 -c $< -o $@
 
-$(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src/*.h sim/*.h sw/xce/*.h tests/unit/*.h)
+$(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src/*.h sim/*.h sw/xce/*.h tests/unit/*.h bench/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(INC) -Isw/xce -Itests/unit -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(INC) -Isw/xce -Isw/common -Itests/unit -Ibench -c $< -o $@
 
 # xce-bench runs on the quad model: single requests use one core, the pool
 # scaling figures use one, two and four
-$(BUILD)/bin/xce-bench: $(BUILD)/obj/bench/xce_bench.o $(MODEL_LIB_quad)
+$(BUILD)/bin/xce-bench: $(BUILD)/obj/bench/xce_bench.o $(BUILD)/obj/bench/bench_pka.o $(MODEL_LIB_quad)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -199,7 +199,7 @@ $(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(TEST_HELPER_OBJ) $(MODEL_L
 endef
 $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))))
 
-tests-bin: $(BUILD)/bin/xce $(TEST_BINS)
+tests-bin: $(BUILD)/bin/xce $(TEST_BINS) $(FWASM)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
 FUZZ_TARGETS := hex tokenize b64 completion fw_image

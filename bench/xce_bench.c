@@ -1,4 +1,5 @@
-/* xce_bench.c - the performance figures of the AES engine path.
+/* xce_bench.c - the performance figures of the engine: the symmetric
+ * paths here, the public-key engine in bench_pka.c.
  *
  * Hardware figures are clock cycles counted by the model, which do not
  * wander with machine load; software figures are ratios to raw OpenSSL EVP
@@ -17,6 +18,7 @@
  *   sim.cycles_per_second         simulator speed
  *   engine.aes-128-cbc.SIZE.mbps  projected at the engine's clock
  *   sw.aes-*.16k.ratio            software path / raw EVP throughput at 16 KiB
+ *   pka.*                         RSA and DH on the PKA (bench_pka.c)
  */
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "xce.h"
 
 struct row {
@@ -38,7 +41,7 @@ struct row {
 static struct row rows[64];
 static unsigned nrows;
 
-static void add(const char *measure, double value, const char *unit, int has_ref, double ref, const char *note)
+void bench_add(const char *measure, double value, const char *unit, int has_ref, double ref, const char *note)
 {
     if (nrows >= sizeof rows / sizeof rows[0])
         return;
@@ -51,7 +54,7 @@ static void add(const char *measure, double value, const char *unit, int has_ref
     snprintf(r->note, sizeof r->note, "%s", note);
 }
 
-static double now_s(void)
+double bench_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -108,7 +111,7 @@ static void engine_cycles(xce_dev *dev, uint8_t *buf)
         char m[64], note[160];
         snprintf(m, sizeof m, "aes-%zu.cycles_per_block", klen * 8);
         snprintf(note, sizeof note, "steady state, target <= %u (one round per clock)", nr + 1);
-        add(m, cpb, "cycles", 1, nr + 1, note);
+        bench_add(m, cpb, "cycles", 1, nr + 1, note);
         xce_session_destroy(s);
 
         /* 1500 bytes (CTR: any length), key already in the engine */
@@ -118,11 +121,11 @@ static void engine_cycles(xce_dev *dev, uint8_t *buf)
         uint64_t core = ((1500 + 15) / 16) * (uint64_t)(nr + 1);
         snprintf(m, sizeof m, "aes-%zu.1500B.cycles", klen * 8);
         snprintf(note, sizeof note, "doorbell to completion incl. descriptor, key, IV and payload DMA");
-        add(m, (double)req, "cycles", 1, (double)core, note);
+        bench_add(m, (double)req, "cycles", 1, (double)core, note);
         snprintf(m, sizeof m, "aes-%zu.1500B.overhead", klen * 8);
         snprintf(note, sizeof note, "%llu cycles vs %llu core-only; target <= 15%%",
                  (unsigned long long)req, (unsigned long long)core);
-        add(m, 100.0 * ((double)req / (double)core - 1.0), "percent", 1, 15, note);
+        bench_add(m, 100.0 * ((double)req / (double)core - 1.0), "percent", 1, 15, note);
         xce_session_destroy(s);
 
         /* alternate two keys: every request pays the key schedule */
@@ -132,7 +135,7 @@ static void engine_cycles(xce_dev *dev, uint8_t *buf)
         snprintf(m, sizeof m, "aes-%zu.1500B.newkey.overhead", klen * 8);
         snprintf(note, sizeof note, "%llu cycles with a key change (schedule %u cycles)",
                  (unsigned long long)nk, 4 * (nr + 1));
-        add(m, 100.0 * ((double)nk / (double)core - 1.0), "percent", 0, 0, note);
+        bench_add(m, 100.0 * ((double)nk / (double)core - 1.0), "percent", 0, 0, note);
         xce_session_destroy(a);
         xce_session_destroy(b);
     }
@@ -157,7 +160,7 @@ static void other_cycles(xce_dev *dev, uint8_t *buf)
         snprintf(m, sizeof m, "%s.cycles_per_block", des[i].name);
         snprintf(note, sizeof note, "8-byte blocks, CBC, steady state; target <= %u (one round per clock)",
                  des[i].target);
-        add(m, (double)(c2 - c1) / 2048.0, "cycles", 1, des[i].target, note);
+        bench_add(m, (double)(c2 - c1) / 2048.0, "cycles", 1, des[i].target, note);
         xce_session_destroy(s);
     }
     static const struct { const char *name; enum xce_hash_alg alg; unsigned target; } hashes[] = {
@@ -181,7 +184,7 @@ static void other_cycles(xce_dev *dev, uint8_t *buf)
         uint64_t c2 = cycles(dev);
         snprintf(m, sizeof m, "%s.cycles_per_block", hashes[i].name);
         snprintf(note, sizeof note, "%zu-byte blocks, padding in hardware; target <= %u", bs, hashes[i].target);
-        add(m, (double)((c2 - c1) - (c1 - c0)) / 512.0, "cycles", 1, hashes[i].target, note);
+        bench_add(m, (double)((c2 - c1) - (c1 - c0)) / 512.0, "cycles", 1, hashes[i].target, note);
         xce_session_destroy(s);
     }
 }
@@ -218,7 +221,7 @@ static void esp_chain(xce_dev *dev, uint8_t *buf)
     char note[160];
     snprintf(note, sizeof note, "ESP AES-128-CBC + HMAC-SHA1-96, 1400 bytes: one chained request vs "
              "cipher then MAC as two requests (%llu cycles)", (unsigned long long)two);
-    add("esp.1400B.chained.cycles", (double)chained, "cycles", 1, (double)two, note);
+    bench_add("esp.1400B.chained.cycles", (double)chained, "cycles", 1, (double)two, note);
     xce_session_destroy(cs);
     xce_session_destroy(ps);
     xce_session_destroy(hs);
@@ -262,7 +265,7 @@ static void pool_scaling(void)
         snprintf(m, sizeof m, "pool.%ucores.cycles", cores);
         snprintf(note, sizeof note, "%d x %d-byte AES-128-CBC requests over %d sessions; speed-up %.2f over one core",
                  SESS * PER, LEN, SESS, (double)base / (double)c);
-        add(m, (double)c, "cycles", cores > 1, (double)base, note);
+        bench_add(m, (double)c, "cycles", cores > 1, (double)base, note);
         for (int j = 0; j < SESS; j++)
             xce_session_destroy(s[j]);
         xce_close(dev);
@@ -274,12 +277,12 @@ static void sim_speed(xce_dev *dev, uint8_t *buf, int quick)
     uint8_t key[16] = { 1 };
     xce_session *s = session(dev, XCE_MODE_CBC, 16, key);
     uint64_t total = 0;
-    double t0 = now_s();
+    double t0 = bench_now();
     int reps = quick ? 4 : 16;
     for (int i = 0; i < reps; i++)
         total += request_cycles(dev, s, buf, 64 * 1024);
-    double dt = now_s() - t0;
-    add("sim.cycles_per_second", (double)total / dt, "cycles/s", 0, 0,
+    double dt = bench_now() - t0;
+    bench_add("sim.cycles_per_second", (double)total / dt, "cycles/s", 0, 0,
         "Verilator model, single thread, wall time of 64 KiB CBC requests");
     xce_session_destroy(s);
 }
@@ -298,7 +301,7 @@ static void engine_projection(xce_dev *dev, uint8_t *buf)
         snprintf(m, sizeof m, "engine.aes-128-cbc.%zu.mbps", sizes[i]);
         snprintf(note, sizeof note, "%llu cycles per request at %u MHz (one core, one request in flight)",
                  (unsigned long long)c, info.clock_hz / 1000000);
-        add(m, (double)sizes[i] * info.clock_hz / (double)c / 1e6, "MB/s", 0, 0, note);
+        bench_add(m, (double)sizes[i] * info.clock_hz / (double)c / 1e6, "MB/s", 0, 0, note);
     }
     xce_session_destroy(s);
 }
@@ -321,11 +324,11 @@ static void software_ratio(const char *evp_name, enum xce_mode mode, size_t klen
     double t_xce = 0, t_evp = 0;
     int rounds = quick ? 6 : 20, per = quick ? 3000 : 6000;
     for (int round = 0; round < rounds; round++) {
-        double t0 = now_s();
+        double t0 = bench_now();
         for (int i = 0; i < per; i++)
             if (xce_cipher(s, iv, buf, buf, LEN) != XCE_OK)
                 die("software path", XCE_ERR_SOFTWARE);
-        double t1 = now_s();
+        double t1 = bench_now();
         for (int i = 0; i < per; i++) {
             int outl;
             /* what a careful caller of EVP does per message: new IV, one update */
@@ -333,7 +336,7 @@ static void software_ratio(const char *evp_name, enum xce_mode mode, size_t klen
                 EVP_EncryptUpdate(ctx, buf, &outl, buf, LEN) != 1)
                 die("EVP", XCE_ERR_SOFTWARE);
         }
-        double t2 = now_s();
+        double t2 = bench_now();
         t_xce += t1 - t0;
         t_evp += t2 - t1;
     }
@@ -341,7 +344,7 @@ static void software_ratio(const char *evp_name, enum xce_mode mode, size_t klen
     char note[160];
     snprintf(note, sizeof note, "libxce software path %.0f MB/s vs raw EVP %.0f MB/s, 16 KiB, target >= 0.95",
              bytes / t_xce / 1e6, bytes / t_evp / 1e6);
-    add(measure, (bytes / t_xce) / (bytes / t_evp), "ratio", 1, 1.0, note);
+    bench_add(measure, (bytes / t_xce) / (bytes / t_evp), "ratio", 1, 1.0, note);
     EVP_CIPHER_CTX_free(ctx);
     EVP_CIPHER_free(c);
     xce_session_destroy(s);
@@ -376,18 +379,18 @@ static void throughput_curve(xce_dev *dev, uint8_t *buf, const char *csv_path, i
         size_t len = sizes[i];
         double eng = (double)len * info.clock_hz / (double)request_cycles(dev, hw, buf, len) / 1e6;
         size_t reps = (quick ? (1u << 22) : (1u << 25)) / len + 16;
-        double t0 = now_s();
+        double t0 = bench_now();
         for (size_t k = 0; k < reps; k++)
             if (xce_cipher(sw, iv, buf, buf, len) != XCE_OK)
                 die("software path", XCE_ERR_SOFTWARE);
-        double t1 = now_s();
+        double t1 = bench_now();
         for (size_t k = 0; k < reps; k++) {
             int outl;
             if (EVP_EncryptInit_ex2(ctx, NULL, NULL, iv, NULL) != 1 ||
                 EVP_EncryptUpdate(ctx, buf, &outl, buf, (int)len) != 1)
                 die("EVP", XCE_ERR_SOFTWARE);
         }
-        double t2 = now_s();
+        double t2 = bench_now();
         double swr = (double)len * reps / (t1 - t0) / 1e6, evp = (double)len * reps / (t2 - t1) / 1e6;
         if (!crossover && eng >= swr)
             crossover = len;
@@ -398,7 +401,7 @@ static void throughput_curve(xce_dev *dev, uint8_t *buf, const char *csv_path, i
     snprintf(note, sizeof note, crossover ? "smallest AES-128-CBC request the engine at %u MHz serves faster than software"
                                           : "none: at %u MHz the engine never beats software (AES-NI) on this machine",
              info.clock_hz / 1000000);
-    add("crossover.aes-128-cbc.bytes", (double)crossover, "bytes", 0, 0, note);
+    bench_add("crossover.aes-128-cbc.bytes", (double)crossover, "bytes", 0, 0, note);
     if (csv)
         fprintf(csv, "# crossover %zu\n", crossover);
     if (csv)
@@ -480,6 +483,7 @@ int main(int argc, char **argv)
     engine_projection(dev, buf);
     throughput_curve(dev, buf, dir ? tput_csv : NULL, quick);
     sim_speed(dev, buf, quick);
+    bench_pka(dev, quick);
     xce_close(dev);
     free(buf);
     pool_scaling();

@@ -21,7 +21,7 @@
 // next: MUL takes P(s) + 1 cycles, LDBIT 3, every other instruction 2, HALT
 // included.  busy is low and done (or fault) high for one cycle from the
 // cycle after HALT executes.  E.g. firmware/pka.uasm's modexp with L
-// exponent bits: (2L + 3) * P(s) + 7L + 11.
+// exponent bits: (2L + 3) * P(s) + 7L + 10, from start to done.
 //
 // Faults (stop with fault high, busy low): size outside 3..64 at start; an
 // unknown opcode; MUL with RD = 0 (the modulus).

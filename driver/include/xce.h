@@ -110,6 +110,7 @@ void xce_close(xce_dev *dev);
 #define XCE_CAP_SHA384 (1u << 12)
 #define XCE_CAP_SHA512 (1u << 13)
 #define XCE_CAP_HMAC (1u << 14)
+#define XCE_CAP_PKA (1u << 16)     /* public-key accelerator (modular exponentiation) */
 #define XCE_CAP_MODE_ECB (1u << 0)
 #define XCE_CAP_MODE_CBC (1u << 1)
 #define XCE_CAP_MODE_CTR (1u << 2)
@@ -316,7 +317,9 @@ enum xce_rsa_padding {
 #define XCE_RSA_SALT_AUTO (-3)     /* any (verifying) */
 struct xce_rsa_params {
     enum xce_rsa_padding padding;
-    enum xce_hash_alg hash;        /* signature digest, OAEP label hash */
+    enum xce_hash_alg hash;        /* signature digest, OAEP label hash; PKCS1 signatures with
+                                      hash 0 sign the input as given (no DigestInfo), as
+                                      `openssl pkeyutl -sign` does without a digest */
     enum xce_hash_alg mgf1_hash;   /* PSS/OAEP mask hash; 0: same as hash */
     int salt_len;                  /* PSS: bytes, or XCE_RSA_SALT_* */
     const uint8_t *label;          /* OAEP label, may be NULL */
@@ -334,6 +337,19 @@ int xce_rsa_encrypt(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_par
 /* A padding error is XCE_ERR_AUTH, whatever its kind. */
 int xce_rsa_decrypt(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *in,
                     size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len) XCE_MUST_CHECK;
+
+/* Diffie-Hellman over a MODP group: the IKE/IOS groups 1, 2 (RFC 2409),
+ * 5, 14, 15, 16 (RFC 3526), all with generator 2, or any odd prime of 512
+ * to 8192 bits (SSH group exchange). Values are p_len bytes, big-endian.
+ * xce_dh_group copies group's prime (prime NULL: only its length). */
+int xce_dh_group(int group, uint8_t *prime, size_t cap, size_t *prime_len, unsigned *generator) XCE_MUST_CHECK;
+/* priv (priv_len random bytes, 16..1024; the engine's time depends on this
+ * length only) and pub = g^priv mod p. */
+int xce_dh_generate(xce_dev *dev, const uint8_t *p, size_t p_len, unsigned g, uint8_t *priv, size_t priv_len,
+                    uint8_t *pub) XCE_MUST_CHECK;
+/* secret = peer^priv mod p, after checking 1 < peer < p-1 (else XCE_ERR_INVAL). */
+int xce_dh_compute(xce_dev *dev, const uint8_t *p, size_t p_len, const uint8_t *priv, size_t priv_len,
+                   const uint8_t *peer, size_t peer_len, uint8_t *secret) XCE_MUST_CHECK;
 
 #ifdef __cplusplus
 }

@@ -246,6 +246,25 @@ static int apply(xce_dev *dev, const xce_rsa_key *k, rsa_prim prim, const uint8_
     return rc;
 }
 
+/* PKCS#1 v1.5 block type 1 around the data as given, no DigestInfo: what
+ * `openssl pkeyutl -sign` makes when no digest is named. */
+static int type1_raw(const uint8_t *d, size_t dlen, uint8_t *em, size_t k)
+{
+    if (dlen + 11 > k)
+        return XCE_ERR_INVAL;
+    em[0] = 0x00;
+    em[1] = 0x01;
+    memset(em + 2, 0xff, k - dlen - 3);
+    em[k - dlen - 1] = 0x00;
+    memcpy(em + k - dlen, d, dlen);
+    return XCE_OK;
+}
+
+static int pkcs1_sig_encode(enum xce_hash_alg h, const uint8_t *d, size_t dlen, uint8_t *em, size_t k)
+{
+    return h ? rsa_emsa_pkcs1_encode(h, d, dlen, em, k) : type1_raw(d, dlen, em, k);
+}
+
 static enum xce_hash_alg mgf_of(const struct xce_rsa_params *p) { return p->mgf1_hash ? p->mgf1_hash : p->hash; }
 
 int xce_rsa_sign(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *digest,
@@ -259,7 +278,7 @@ int xce_rsa_sign(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params
     int rc;
     switch (p->padding) {
     case XCE_RSA_PKCS1:
-        rc = rsa_emsa_pkcs1_encode(p->hash, digest, digest_len, em, k->k);
+        rc = pkcs1_sig_encode(p->hash, digest, digest_len, em, k->k);
         break;
     case XCE_RSA_PSS:
         rc = mgf_of(p) != p->hash ? XCE_ERR_INVAL
@@ -298,7 +317,7 @@ int xce_rsa_verify(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_para
     if (rc == XCE_OK) {
         switch (p->padding) {
         case XCE_RSA_PKCS1:
-            rc = rsa_emsa_pkcs1_encode(p->hash, digest, digest_len, want, k->k);
+            rc = pkcs1_sig_encode(p->hash, digest, digest_len, want, k->k);
             if (rc == XCE_OK && CRYPTO_memcmp(em, want, k->k) != 0)
                 rc = XCE_ERR_AUTH;
             break;

@@ -84,6 +84,7 @@ static void capabilities(const struct xce_info *in, char *buf, size_t n)
         { XCE_CAP_DES, 0, "des" },        { XCE_CAP_TDES, 0, "3des" },      { XCE_CAP_MD5, 0, "md5" },
         { XCE_CAP_SHA1, 0, "sha1" },      { XCE_CAP_SHA224, 0, "sha224" },  { XCE_CAP_SHA256, 0, "sha256" },
         { XCE_CAP_SHA384, 0, "sha384" },  { XCE_CAP_SHA512, 0, "sha512" },  { XCE_CAP_HMAC, 0, "hmac" },
+        { XCE_CAP_PKA, 0, "pka" },
         { XCE_CAP_MODE_ECB, 1, "ecb" },   { XCE_CAP_MODE_CBC, 1, "cbc" },   { XCE_CAP_MODE_CTR, 1, "ctr" },
     };
     size_t at = 0;
@@ -125,9 +126,15 @@ static void print_configuration(const struct xce_info *in)
     else
         left_field(ind, LEFT_WIDTH, "bitstream version", "none");
     if (in->fw_version)
-        left_field(ind, LEFT_WIDTH, "firmware version", "0x%08" PRIX32, in->fw_version);
+        left_field(ind, LEFT_WIDTH, "firmware version", "%" PRIu32 ".%" PRIu32 " (PKA microcode)",
+                   in->fw_version >> 16, in->fw_version & 0xffff);
     else
         left_field(ind, LEFT_WIDTH, "firmware version", "none");
+    if (in->pka_enabled)
+        left_field(ind, LEFT_WIDTH, "public key engine", "enabled, moduli up to %u bits", in->pka_max_bits);
+    else
+        left_field(ind, LEFT_WIDTH, "public key engine", "disabled (%s)",
+                   in->pka_reason ? in->pka_reason : in->engine_enabled ? "unknown reason" : "engine disabled");
     clock_text(in->clock_hz, buf, sizeof buf);
     left_field(ind, LEFT_WIDTH, "clock", "%s", buf);
     left_field(ind, LEFT_WIDTH, "cores", "%u", in->cores);
@@ -189,7 +196,8 @@ static void sha_support(uint32_t algos, char *buf, size_t n)
 }
 
 /* The algorithm lines of one engine: AES per mode, the rest from algos. */
-static void brief_algorithms(const char *ecb, const char *cbc, const char *ctr, uint32_t algos)
+/* pk: what the RSA and DH lines say */
+static void brief_algorithms(const char *ecb, const char *cbc, const char *ctr, uint32_t algos, const char *pk)
 {
     char sha[64];
     right_field("AES ECB", "%s", ecb);
@@ -201,7 +209,8 @@ static void brief_algorithms(const char *ecb, const char *cbc, const char *ctr, 
     right_field("SHA", "%s", sha);
     right_field("MD5", "%s", yes_no(algos, XCE_CAP_MD5));
     right_field("HMAC", "%s", yes_no(algos, XCE_CAP_HMAC));
-    right_field("RSA", "No");
+    right_field("RSA", "%s", pk);
+    right_field("DH", "%s", pk);
     right_field("Maximum buffer length", "%u", XCE_MAX_REQUEST);
 }
 
@@ -219,13 +228,18 @@ static void brief_engine(const struct xce_info *in)
     right_field("Product Name", "xce %" PRIu32 ".%" PRIu32 " build 0x%08" PRIX32 ", serial %08" PRIX32,
                 in->version >> 16, in->version & 0xffff, in->build, in->serial);
     if (in->fw_version)
-        right_field("FW Version", "0x%08" PRIX32, in->fw_version);
+        right_field("FW Version", "%" PRIu32 ".%" PRIu32, in->fw_version >> 16, in->fw_version & 0xffff);
     else
         right_field("FW Version", "none");
     aes_support(in, XCE_CAP_MODE_ECB, ecb, sizeof ecb);
     aes_support(in, XCE_CAP_MODE_CBC, cbc, sizeof cbc);
     aes_support(in, XCE_CAP_MODE_CTR, ctr, sizeof ctr);
-    brief_algorithms(ecb, cbc, ctr, in->cap_algos);
+    char pk[64];
+    if (in->pka_enabled)
+        snprintf(pk, sizeof pk, "Yes (up to %u bits)", in->pka_max_bits);
+    else
+        snprintf(pk, sizeof pk, "%s", in->cap_algos & XCE_CAP_PKA ? "No (firmware not loaded)" : "No");
+    brief_algorithms(ecb, cbc, ctr, in->cap_algos, pk);
 }
 
 static void brief_software(const struct xce_info *in)
@@ -240,7 +254,8 @@ static void brief_software(const struct xce_info *in)
     /* what libxce's software path (OpenSSL) serves */
     brief_algorithms(all, all, all,
                      XCE_CAP_DES | XCE_CAP_TDES | XCE_CAP_MD5 | XCE_CAP_SHA1 | XCE_CAP_SHA224 | XCE_CAP_SHA256 |
-                         XCE_CAP_SHA384 | XCE_CAP_SHA512 | XCE_CAP_HMAC);
+                         XCE_CAP_SHA384 | XCE_CAP_SHA512 | XCE_CAP_HMAC,
+                     "Yes");
 }
 
 int cmd_show_brief(struct cli *cli, int argc, char **argv)
@@ -297,6 +312,10 @@ static void stats_driver(const struct xce_stats *st)
     left_field("", 16, "Resets", "%" PRIu64, st->resets);
     left_field("", 16, "Self-tests", "%" PRIu64 " (%" PRIu64 " failures)", st->selftests, st->selftest_failures);
     left_field("", 16, "Engine cycles", "%" PRIu64, st->cycles);
+    printf("\nPublic-key operations (modular exponentiations):\n");
+    printf("  served by engine:   %12" PRIu64 " %16" PRIu64 " cycles\n", st->pk_hw_ops, st->pk_cycles);
+    printf("  served in software: %12" PRIu64 "\n", st->pk_sw_ops);
+    printf("  failed verification:%12" PRIu64 " (redone in software)\n", st->pk_faults);
 }
 
 int cmd_show_accel_stats(struct cli *cli, int argc, char **argv)

@@ -6,14 +6,16 @@ set -u
 cd "$(dirname "$0")/../.."
 runs=${XCE_FUZZ_RUNS:-500000}
 n=0
-for t in hex tokenize b64 completion; do
+for t in hex tokenize b64 completion fw_image; do
     n=$((n + 1))
     bin=build/fuzz/fuzz_$t
+    maxlen=512
+    [ "$t" = fw_image ] && maxlen=2048   # the largest valid image is 1376 bytes
     work=$(mktemp -d)
     cp tests/fuzz/corpus/$t/* "$work/" 2>/dev/null
     if [ ! -x "$bin" ]; then
         echo "not ok $n - fuzz_$t: not built (make fuzz)"
-    elif timeout 300 "$bin" -runs="$runs" -max_len=512 -seed=1 "$work" >"$work.log" 2>&1; then
+    elif timeout 300 "$bin" -runs="$runs" -max_len="$maxlen" -seed=1 "$work" >"$work.log" 2>&1; then
         echo "ok $n - fuzz_$t: $(grep -o 'Done [0-9]* runs' "$work.log" | head -1), no crash"
     else
         echo "not ok $n - fuzz_$t: see below"
