@@ -120,10 +120,12 @@ int xce_open(const char *spec, const struct xce_open_opts *opts, xce_dev **out)
             dev->engine_ok = 1;
             dev->disabled_reason = NULL;
         }
-        if (dev->engine_ok)
+        if (dev->engine_ok) {
             xce_pka_attach(dev);
-        else
+        } else {
+            dev->pka_reason = dev->unusable_reason;
             snprintf(dev->pka_why, sizeof dev->pka_why, "engine not usable");
+        }
     }
     /* the hardware policy means: an engine or nothing */
     if (dev->policy == XCE_POLICY_HARDWARE && !dev->engine_ok) {
@@ -180,7 +182,8 @@ int xce_get_info(xce_dev *dev, struct xce_info *info)
     info->fw_version = dev->id_fw;
     info->pka_enabled = dev->pka_ok && dev->engine_ok && dev->accel_enabled && dev->policy != XCE_POLICY_SOFTWARE;
     info->pka_max_bits = dev->pka_max_bits;
-    info->pka_reason = dev->pka_ok ? NULL : dev->pka_why[0] ? dev->pka_why : "no engine";
+    info->pka_reason = !dev->pka_ok ? (dev->pka_why[0] ? dev->pka_why : "no engine")
+                       : !dev->engine_ok ? dev->disabled_reason : NULL;
     info->cap_algos = dev->cap_algos;
     info->cap_modes = dev->cap_modes;
     info->cores = dev->cores;

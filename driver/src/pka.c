@@ -28,7 +28,7 @@
 
 #define FW_MAX_BYTES (64u * 1024u)
 #define SLOT_WORDS XCE_PKA_SLOT_WORDS
-enum { SLOT_N = 0, SLOT_R2 = 1, SLOT_X = 2, SLOT_E = 3, SLOT_RES = 4 };
+enum { SLOT_N = 0, SLOT_R2 = 1, SLOT_X = 2, SLOT_E = 3, SLOT_RES = 4, SLOT_TMP = 5 };
 
 static void wr(xce_dev *dev, uint32_t off, uint32_t v) { dev->be.write32(dev->be.ctx, off, v); }
 static uint32_t rd(xce_dev *dev, uint32_t off) { return dev->be.read32(dev->be.ctx, off); }
@@ -64,6 +64,7 @@ static void pka_disable(xce_dev *dev, enum xce_fallback reason, const char *why)
     snprintf(dev->pka_why, sizeof dev->pka_why, "%s", why);
     if (dev->be.write32)
         wr(dev, XCE_REG_PKA_FW_VERSION, 0);
+    dev->id_fw = 0;
 }
 
 /* Number of 64-bit words the engine uses for a modulus of `bits` bits. */
@@ -86,6 +87,14 @@ static int put_bn(xce_dev *dev, unsigned slot, const BIGNUM *a, unsigned words)
     }
     xce_wipe(buf, sizeof buf);
     return 0;
+}
+
+static void zero_slot(xce_dev *dev, unsigned slot, unsigned words)
+{
+    wr(dev, XCE_REG_PKA_MEM_ADDR, slot * SLOT_WORDS);
+    wr(dev, XCE_REG_PKA_MEM_WLO, 0);
+    for (unsigned i = 0; i < words; i++)
+        wr(dev, XCE_REG_PKA_MEM_WHI, 0);
 }
 
 static int get_bn(xce_dev *dev, unsigned slot, BIGNUM *r, unsigned words)
@@ -182,9 +191,11 @@ static int engine_modexp(xce_dev *dev, BIGNUM *r, const BIGNUM *x, const BIGNUM 
     rc = run_program(dev, dev->pka_modexp, s, ebits, modexp_cycles(s, ebits));
     if (rc == XCE_OK)
         rc = get_bn(dev, SLOT_RES, r, s) ? XCE_ERR_NOMEM : XCE_OK;
-    /* leave no exponent behind in the operand memory */
-    BN_zero(r2);
-    put_bn(dev, SLOT_E, r2, (ebits + 63) / 64 ? (ebits + 63) / 64 : 1);
+    /* leave nothing behind in the operand memory: for an RSA private
+     * operation the modulus is a prime of the key and the exponent d mod p-1 */
+    if (!(rd(dev, XCE_REG_PKA_STATUS) >> XCE_PKA_STATUS_BUSY_SHIFT & 1))
+        for (unsigned slot = SLOT_N; slot <= SLOT_TMP; slot++)
+            zero_slot(dev, slot, s);
 out:
     BN_CTX_end(ctx);
     return rc;
@@ -208,6 +219,8 @@ static int pka_refusal(xce_dev *dev, unsigned nbits, unsigned ebits)
         return XCE_FB_NO_DEVICE;
     if (dev->policy == XCE_POLICY_SOFTWARE || !dev->accel_enabled)
         return XCE_FB_DISABLED;
+    if (!dev->engine_ok)
+        return dev->unusable_reason;   /* e.g. its self-test failed */
     if (!dev->pka_ok)
         return (int)dev->pka_reason;
     if (nbits > dev->pka_max_bits || ebits > dev->pka_max_bits)
@@ -244,6 +257,11 @@ int xce_pka_modexp(xce_dev *dev, BIGNUM *r, const BIGNUM *x, const BIGNUM *e, un
         dev->st.engine_errors += rc == XCE_ERR_ENGINE;
         dev->st.timeouts += rc == XCE_ERR_TIMEOUT;
         why = rc == XCE_ERR_TIMEOUT ? XCE_FB_ENGINE_TIMEOUT : XCE_FB_ENGINE_ERROR;
+        /* the PKA has no reset of its own: one that faulted or hangs is
+         * not used again on this attach */
+        if (rc == XCE_ERR_TIMEOUT || rc == XCE_ERR_ENGINE)
+            pka_disable(dev, (enum xce_fallback)why,
+                        rc == XCE_ERR_TIMEOUT ? "PKA did not finish in time" : "PKA program faulted");
         if (dev->policy == XCE_POLICY_HARDWARE) {
             pthread_mutex_unlock(&dev->lock);
             goto out;

@@ -144,6 +144,10 @@ void xce_pool_stats(xce_dev *pool, struct xce_stats *st)
 {
     struct xce_stats m;
     memset(st, 0, sizeof *st);
+    /* verify-after-sign runs on the handle the caller holds: the pool's own */
+    pthread_mutex_lock(&pool->lock);
+    st->pk_faults = pool->st.pk_faults;
+    pthread_mutex_unlock(&pool->lock);
     for (unsigned i = 0; i < pool->nmembers; i++) {
         if (xce_get_stats(pool->members[i], &m) != XCE_OK)
             continue;
