@@ -48,6 +48,14 @@ void xce_rsa_key_free(xce_rsa_key *k)
 unsigned xce_rsa_key_bits(const xce_rsa_key *k) { return k ? k->bits : 0; }
 int xce_rsa_key_is_private(const xce_rsa_key *k) { return k && k->d && k->p && k->q; }
 
+static int has_third_prime(const EVP_PKEY *pk)
+{
+    BIGNUM *r3 = NULL;
+    int has = EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_FACTOR3, &r3) && r3;
+    BN_clear_free(r3);
+    return has;
+}
+
 int xce_rsa_key_parse(const uint8_t *data, size_t len, const char *pass, xce_rsa_key **out)
 {
     if (!data || !out)
@@ -85,6 +93,8 @@ int xce_rsa_key_parse(const uint8_t *data, size_t len, const char *pass, xce_rsa
             !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_EXPONENT2, &k->dq) ||
             !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, &k->qinv))
             rc = XCE_ERR_INVAL;
+        else if (has_third_prime(pk))
+            rc = XCE_ERR_UNSUPPORTED;   /* multi-prime RSA (RFC 8017 3.2): CRT here is two-prime */
         else {
             BN_set_flags(k->d, BN_FLG_CONSTTIME);
             BN_set_flags(k->dp, BN_FLG_CONSTTIME);
