@@ -154,7 +154,7 @@ $(BUILD)/obj/sim/%.o: $(VL_INC)/%.cpp
 	@echo "  CXX     $(notdir $<)"
 	$(Q)$(CXX) $(CXXFLAGS) $(VL_NOALIGN) -I$(VL_INC) -I$(VL_INC)/vltstd -DVM_TRACE=1 -c $< -o $@
 
-$(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src/*.h sim/*.h sw/xce/*.h tests/unit/*.h bench/*.h)
+$(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src/*.h sim/*.h sw/xce/*.h sw/common/*.h tests/unit/*.h bench/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(INC) -Isw/xce -Isw/common -Itests/unit -Ibench -c $< -o $@
@@ -202,7 +202,7 @@ $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))
 tests-bin: $(BUILD)/bin/xce $(TEST_BINS) $(FWASM)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
-FUZZ_TARGETS := hex tokenize b64 completion fw_image
+FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce
 
@@ -216,6 +216,8 @@ build/fuzz/fuzz_completion: tests/fuzz/fuzz_completion.c $(filter-out %/backend_
 build/fuzz/fuzz_completion: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lssl -lcrypto -lpci -lpthread
 build/fuzz/fuzz_fw_image: tests/fuzz/fuzz_fw_image.c driver/src/fw_image.c driver/src/fw_image.h driver/src/byteread.h $(GEN)/xce_regs.h | check-deps
 build/fuzz/fuzz_fw_image: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lcrypto
+build/fuzz/fuzz_keystore: tests/fuzz/fuzz_keystore.c sw/common/keystore.c sw/common/keystore.h | check-deps
+build/fuzz/fuzz_keystore: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/common -lcrypto
 $(FUZZ_BINS):
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

@@ -1,6 +1,7 @@
 # tests/tap.sh - sourced by the shell tests (from the repository root):
 # a private temporary directory removed on exit, sanitizer reports of an
-# ASan build sent to files there, and the TAP helpers.
+# ASan build sent to files there, $XCE_FIRMWARE defaulting to this tree's
+# PKA firmware, and the TAP helpers.
 #   ok WHAT / not_ok WHAT        one TAP line each
 #   check WHAT COMMAND...        ok when COMMAND succeeds
 #   clean FILE...                no sanitizer report in FILE...
@@ -9,6 +10,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}:log_path=$tmp/sanitizer"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$tmp/sanitizer"
+# the PKA firmware built in this tree (tests/run.sh sets it too)
+export XCE_FIRMWARE="${XCE_FIRMWARE:-$PWD/build/firmware/xce-pka.fw}"
 n=0
 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }

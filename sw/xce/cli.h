@@ -23,6 +23,11 @@ struct cli {
     xce_dev *dev;                   /* attached on first use, then kept */
     struct xce_stats baseline;      /* -v: counters when the command began */
     int have_baseline;
+    const char *keystore_path;      /* --keystore; NULL: $XCE_KEYSTORE, else the XDG default */
+    FILE *in;                       /* exec mode: the commands, and answers to [yes/no] */
+    unsigned lineno;                /* exec mode: lines read from in so far */
+    const struct cmdline *line;     /* the line being dispatched (valid while its command runs) */
+    struct key_mode *key_mode;      /* crypto key pubkey-chain sub-modes (cmd_key.c); NULL: exec */
 };
 
 /* device.c */
@@ -39,6 +44,7 @@ void cli_command_end(struct cli *cli);
 int cmd_enc(struct cli *cli, int argc, char **argv);
 int cmd_speed(struct cli *cli, int argc, char **argv);
 int cmd_dgst(struct cli *cli, int argc, char **argv);
+int cmd_pkeyutl(struct cli *cli, int argc, char **argv);
 int cmd_show_configuration(struct cli *cli, int argc, char **argv);
 int cmd_show_brief(struct cli *cli, int argc, char **argv);
 int cmd_show_accel_stats(struct cli *cli, int argc, char **argv);
@@ -62,12 +68,22 @@ int cli_dispatch_argv(struct cli *cli, int argc, char **argv);
 
 /* exec.c: read commands from in until the end or "end"/"exit"/"quit". */
 int cli_exec(struct cli *cli, FILE *in);
+/* The IOS '^' marker under word i of cl, and the message (dispatch.c). */
+void cli_invalid_at(const struct cli *cli, const struct cmdline *cl, int i);
+
+/* cmd_key.c: RSA key management and its configuration sub-modes. */
+const char *cli_prompt(const struct cli *cli);   /* "xce# ", "xce(config-pubkey)# ", ... */
+/* A line read in a sub-mode (cli->key_mode set): 0, 1 (failed). */
+int cli_key_mode_line(struct cli *cli, const struct cmdline *cl);
+/* End of the exec input: leave the sub-modes; 1 if a key-string was cut off. */
+int cli_key_mode_finish(struct cli *cli);
 
 /* help.c */
 void help_main(FILE *f);
 void help_enc(FILE *f);
 void help_speed(FILE *f);
 void help_dgst(FILE *f);
+void help_pkeyutl(FILE *f);
 void print_version(FILE *f);
 
 #endif

@@ -313,9 +313,9 @@ static void stats_driver(const struct xce_stats *st)
     left_field("", 16, "Self-tests", "%" PRIu64 " (%" PRIu64 " failures)", st->selftests, st->selftest_failures);
     left_field("", 16, "Engine cycles", "%" PRIu64, st->cycles);
     printf("\nPublic-key operations (modular exponentiations):\n");
-    printf("  served by engine:   %12" PRIu64 " %16" PRIu64 " cycles\n", st->pk_hw_ops, st->pk_cycles);
-    printf("  served in software: %12" PRIu64 "\n", st->pk_sw_ops);
-    printf("  failed verification:%12" PRIu64 " (redone in software)\n", st->pk_faults);
+    left_field("  ", 28, "on the PKA", "%12" PRIu64 " (%" PRIu64 " cycles)", st->pk_hw_ops, st->pk_cycles);
+    left_field("  ", 28, "in software", "%12" PRIu64, st->pk_sw_ops);
+    left_field("  ", 28, "engine results rejected", "%12" PRIu64 " (redone in software)", st->pk_faults);
 }
 
 int cmd_show_accel_stats(struct cli *cli, int argc, char **argv)

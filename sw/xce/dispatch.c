@@ -11,22 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
-
-enum {
-    W_ARGS = 1u,       /* the rest of the line are the command's arguments */
-    W_EXEC_ONLY = 2u,  /* only inside exec mode */
-    W_ARGV_ONLY = 4u,  /* only on the command line */
-    W_STOP = 8u,       /* leaves exec mode */
-    W_NESTED = 16u,    /* runs commands of its own: no -v summary around it */
-};
-
-struct word {
-    const char *name;
-    const char *help;
-    const struct word *next;   /* words that may follow, NULL-terminated */
-    int (*run)(struct cli *cli, int argc, char **argv);
-    unsigned flags;
-};
+#include "words.h"   /* struct word, W_* */
 
 static int run_exec(struct cli *cli, int argc, char **argv)
 {
@@ -49,6 +34,7 @@ static const struct word show_engine[] = {
 };
 static const struct word show_crypto[] = {
     { "engine", "crypto engine information", show_engine, NULL, 0 },
+    { "key", "show long term public keys", key_show_words, NULL, 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };
 static const struct word show_words[] = {
@@ -69,6 +55,7 @@ static const struct word config_engine[] = {
 };
 static const struct word config_crypto[] = {
     { "engine", "crypto engine configuration", config_engine, NULL, 0 },
+    { "key", "long term key operations", key_crypto_words, NULL, 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };
 static const struct word no_engine[] = {
@@ -81,6 +68,7 @@ static const struct word no_crypto[] = {
 };
 static const struct word no_words[] = {
     { "crypto", "encryption module", no_crypto, NULL, 0 },
+    { "key", "key configuration", key_no_words, NULL, 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };
 static const struct word top_words[] = {
@@ -91,7 +79,9 @@ static const struct word top_words[] = {
     { "exec", "read commands from stdin", NULL, run_exec, W_ARGV_ONLY | W_NESTED },
     { "exit", "leave exec mode", NULL, NULL, W_EXEC_ONLY | W_STOP },
     { "help", "describe the program", NULL, cmd_help, W_ARGS | W_NESTED },
+    { "key", "key configuration (config key)", key_config_words, NULL, 0 },
     { "no", "negate a configuration command", no_words, NULL, 0 },
+    { "pkeyutl", "RSA sign, verify, encrypt, decrypt, as openssl pkeyutl", NULL, cmd_pkeyutl, W_ARGS },
     { "quit", "leave exec mode", NULL, NULL, W_EXEC_ONLY | W_STOP },
     { "show", "show engine information", show_words, NULL, 0 },
     { "speed", "measure throughput, as openssl speed", NULL, cmd_speed, W_ARGS },
@@ -127,11 +117,11 @@ static const struct word *match(const struct cli *cli, const struct word *level,
     return count == 1 ? found : NULL;
 }
 
-static void invalid_at(const struct cli *cli, const struct cmdline *cl, int i)
+void cli_invalid_at(const struct cli *cli, const struct cmdline *cl, int i)
 {
     size_t pad = cl->col[i];
     if (cli->interactive)
-        pad += strlen(XCE_PROMPT);   /* the line is on the screen after the prompt */
+        pad += strlen(cli_prompt(cli));   /* the line is on the screen after the prompt */
     else
         fprintf(stderr, "%s\n", cl->text);
     fprintf(stderr, "%*s^\n", (int)pad, "");
@@ -161,19 +151,25 @@ static int run_word(struct cli *cli, const struct word *w, int argc, char **argv
 
 int cli_dispatch(struct cli *cli, const struct cmdline *cl)
 {
-    const struct word *level = top_words, *w = NULL;
+    return cli_dispatch_words(cli, cl, top_words);
+}
+
+int cli_dispatch_words(struct cli *cli, const struct cmdline *cl, const struct word *level)
+{
+    const struct word *w = NULL;
+    cli->line = cl;   /* for the '^' marker of commands that parse their arguments */
     for (int i = 0; i < cl->argc; i++) {
         if (strcmp(cl->argv[i], "?") == 0) {
             list_words(cli, w ? w->next : level, w && (w->run || (w->flags & W_STOP)));
             return 0;
         }
         if (!level) {
-            invalid_at(cli, cl, i);   /* nothing may follow the command */
+            cli_invalid_at(cli, cl, i);   /* nothing may follow the command */
             return 1;
         }
         w = match(cli, level, cl->argv[i]);
         if (!w) {
-            invalid_at(cli, cl, i);
+            cli_invalid_at(cli, cl, i);
             return 1;
         }
         if (w->flags & W_ARGS)

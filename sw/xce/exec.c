@@ -24,7 +24,7 @@ static int run_line(struct cli *cli, const char *line, unsigned lineno)
     int st = 0;
     if (t.argc > 0) {
         struct cmdline cl = { t.argc, t.argv, t.col, line };
-        st = cli_dispatch(cli, &cl);
+        st = cli->key_mode ? cli_key_mode_line(cli, &cl) : cli_dispatch(cli, &cl);
         if (st != 0 && st != DISPATCH_STOP && !cli->interactive)
             fprintf(stderr, "xce: line %u: command failed\n", lineno);
     }
@@ -36,19 +36,19 @@ int cli_exec(struct cli *cli, FILE *in)
 {
     char *line = NULL;
     size_t cap = 0;
-    unsigned lineno = 0;
     int status = 0, stopped = 0;
+    cli->in = in;   /* [yes/no] answers are read from here too, and counted */
+    cli->lineno = 0;
     while (!stopped) {
         if (cli->interactive) {
-            fputs(XCE_PROMPT, stdout);
+            fputs(cli_prompt(cli), stdout);
             fflush(stdout);
         }
         ssize_t n = getline(&line, &cap, in);
         if (n < 0)
             break;
-        lineno++;
         line[strcspn(line, "\r\n")] = '\0';
-        int st = run_line(cli, line, lineno);
+        int st = run_line(cli, line, ++cli->lineno);
         OPENSSL_cleanse(line, cap);   /* the line may hold a key or password */
         if (st == DISPATCH_STOP)
             stopped = 1;
@@ -58,6 +58,8 @@ int cli_exec(struct cli *cli, FILE *in)
     }
     if (cli->interactive && !stopped)
         putchar('\n');
+    if (cli_key_mode_finish(cli) != 0)
+        status = 1;
     free(line);
     return status;
 }

@@ -1,7 +1,8 @@
 /* main.c - the xce program: global options, then one command from the
  * command line, or exec mode (commands from stdin) when there is none.
  *
- *   xce [--device SPEC] [--policy hardware|software|auto] [--trace FILE.vcd] [-v] COMMAND [ARGS]
+ *   xce [--device SPEC] [--policy hardware|software|auto] [--trace FILE.vcd] [--keystore PATH] [-v]
+ *       COMMAND [ARGS]
  */
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,14 @@ static int global_option(struct cli *cli, int argc, char **argv, int *i)
     }
     if ((r = option_value(argc, argv, i, "--policy", &v)) != 0)
         return r < 0 || set_policy(cli, v) != 0 ? GLOBAL_ERROR : GLOBAL_OK;
+    if ((r = option_value(argc, argv, i, "--keystore", &v)) != 0) {
+        if (r > 0 && !*v) {
+            fprintf(stderr, "xce: --keystore needs a file name\n");
+            return GLOBAL_ERROR;
+        }
+        cli->keystore_path = v;
+        return r < 0 ? GLOBAL_ERROR : GLOBAL_OK;
+    }
     if ((r = option_value(argc, argv, i, "--trace", &v)) != 0) {
         cli->opts.trace_path = v;
         return r < 0 ? GLOBAL_ERROR : GLOBAL_OK;

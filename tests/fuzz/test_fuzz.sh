@@ -6,11 +6,12 @@ set -u
 cd "$(dirname "$0")/../.."
 runs=${XCE_FUZZ_RUNS:-500000}
 n=0
-for t in hex tokenize b64 completion fw_image; do
+for t in hex tokenize b64 completion fw_image keystore; do
     n=$((n + 1))
     bin=build/fuzz/fuzz_$t
     maxlen=512
     [ "$t" = fw_image ] && maxlen=2048   # the largest valid image is 1376 bytes
+    [ "$t" = keystore ] && maxlen=4096   # a store with a few keys
     work=$(mktemp -d)
     cp tests/fuzz/corpus/$t/* "$work/" 2>/dev/null
     if [ ! -x "$bin" ]; then
