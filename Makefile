@@ -6,6 +6,7 @@
 #   make deps   only install the Debian packages the build needs
 #   make clean
 
+.DEFAULT_GOAL := all
 BUILD   ?= build
 SANITIZE ?=
 Q       ?= @
@@ -20,6 +21,7 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
 FWDIR      ?= $(PREFIX)/lib/xce/firmware
+KEYDIR     ?= $(PREFIX)/lib/xce/keys
 
 # Debian packages the build and the tests need (checked with dpkg, installed
 # with apt-get; sudo when not root).
@@ -65,13 +67,38 @@ TEST_C    := $(filter-out $(TEST_HELPERS),$(wildcard tests/unit/*.c))
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_HELPERS))
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_C))
 
+# --- PKA firmware: the assembler and the image -------------------------------
+# (before the first rule: `all` and `programs` name these files)
+include firmware/firmware.mk
+
+# --- the firmware as a signed image (doc/signed-images.md) --------------------
+# Each build makes its own development ("special") signing key and a trust
+# store holding its public half; the private key never leaves build/. A
+# release would sign with a production key kept elsewhere.
+SIGN_KEYS     := $(BUILD)/keys
+TRUST_STORE   := $(SIGN_KEYS)/store
+PKA_FW_SIGNED := $(BUILD)/firmware/xce-pka.SSA.img
+FW_SIGNER     := $(BUILD)/bin/xce --device sw image
+
+$(SIGN_KEYS)/private/special-A.pem: | $(BUILD)/bin/xce
+	@echo "  KEYGEN  $@ and the trust store $(TRUST_STORE)"
+	$(Q)rm -rf $(SIGN_KEYS) && mkdir -p $(SIGN_KEYS)/private $(SIGN_KEYS)/anchors
+	$(Q)$(FW_SIGNER) keygen --type special --version A --bits 2048 --dir $(SIGN_KEYS)/private >/dev/null
+	$(Q)cp $(SIGN_KEYS)/private/special-A.pub.pem $(SIGN_KEYS)/anchors/
+	$(Q)$(FW_SIGNER) trust install $(SIGN_KEYS)/anchors --key-store $(TRUST_STORE) >/dev/null
+
+$(PKA_FW_SIGNED): $(PKA_FW) $(SIGN_KEYS)/private/special-A.pem
+	@echo "  SIGN    $@"
+	$(Q)$(FW_SIGNER) sign --key $(SIGN_KEYS)/private/special-A.pem --key-type special --key-version A \
+	    --type firmware --cn "xce build" --ou "PKA firmware" --org xce --in $(PKA_FW) --out $@ >/dev/null
+
 .PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb fuzz install uninstall programs deb
 .SECONDARY:
 
-all: check-deps $(BUILD)/bin/xce $(TEST_BINS) $(LIBXCE_SO) $(PKA_FW)
+all: check-deps $(BUILD)/bin/xce $(TEST_BINS) $(LIBXCE_SO) $(PKA_FW_SIGNED)
 
 # what is installed, without the tests
-programs: check-deps $(BUILD)/bin/xce $(LIBXCE) $(LIBXCE_SO) $(PKA_FW)
+programs: check-deps $(BUILD)/bin/xce $(LIBXCE) $(LIBXCE_SO) $(PKA_FW_SIGNED)
 
 # --- Debian packages -------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -142,12 +169,11 @@ $(MODEL_LIB_$(1)): $(DRIVER_OBJ) $(BUILD)/obj/sim_$(1)/xce_sim.o $(VL_OBJ) build
 endef
 $(foreach m,$(MODELS),$(eval $(call model_rules,$(m))))
 
-# --- PKA firmware: the assembler and the image -------------------------------
-include firmware/firmware.mk
-
 # --- sim library, driver, programs -------------------------------------------
 # libxce looks for the firmware where `make install` puts it
-$(BUILD)/obj/driver/src/pka.o: CFLAGS += -DXCE_FIRMWARE_PATH='"$(FWDIR)/xce-pka.fw"'
+$(BUILD)/obj/driver/src/pka.o: CFLAGS += -DXCE_FIRMWARE_PATH='"$(FWDIR)/xce-pka.SSA.img"'
+# and its trust store of image-signing keys (doc/signed-images.md)
+$(BUILD)/obj/driver/src/trust.o $(BUILD)/obj/sw/xce/cmd_swauth.o: CFLAGS += -DXCE_KEY_STORE_DIR='"$(KEYDIR)"'
 
 $(BUILD)/obj/sim/%.o: $(VL_INC)/%.cpp
 	@mkdir -p $(dir $@)
@@ -161,7 +187,8 @@ $(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src
 
 # xce-bench runs on the quad model: single requests use one core, the pool
 # scaling figures use one, two and four
-$(BUILD)/bin/xce-bench: $(BUILD)/obj/bench/xce_bench.o $(BUILD)/obj/bench/bench_pka.o $(MODEL_LIB_quad)
+$(BUILD)/bin/xce-bench: $(BUILD)/obj/bench/xce_bench.o $(BUILD)/obj/bench/bench_pka.o $(BUILD)/obj/bench/bench_image.o \
+                        $(MODEL_LIB_quad)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -202,7 +229,7 @@ $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))
 tests-bin: $(BUILD)/bin/xce $(TEST_BINS) $(FWASM)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
-FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore
+FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce
 
@@ -218,6 +245,11 @@ build/fuzz/fuzz_fw_image: tests/fuzz/fuzz_fw_image.c driver/src/fw_image.c drive
 build/fuzz/fuzz_fw_image: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lcrypto
 build/fuzz/fuzz_keystore: tests/fuzz/fuzz_keystore.c sw/common/keystore.c sw/common/keystore.h | check-deps
 build/fuzz/fuzz_keystore: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/common -lcrypto
+# the signed-image targets link the whole driver but the model (device "sw")
+FUZZ_DRIVER := $(filter-out %/backend_sim.c,$(DRIVER_SRC)) $(wildcard driver/src/*.h) $(GEN)/xce_regs.h
+build/fuzz/fuzz_image: tests/fuzz/fuzz_image.c $(FUZZ_DRIVER) | check-deps
+build/fuzz/fuzz_trust: tests/fuzz/fuzz_trust.c $(FUZZ_DRIVER) | check-deps
+build/fuzz/fuzz_image build/fuzz/fuzz_trust: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lssl -lcrypto -lpci -lpthread
 $(FUZZ_BINS):
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -255,14 +287,16 @@ install: programs
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(SOFULL)|' packaging/libxce.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc
 	install -m 0755 $(BUILD)/bin/xce $(DESTDIR)$(BINDIR)/xce
-	install -D -m 0644 $(PKA_FW) $(DESTDIR)$(FWDIR)/xce-pka.fw
+	install -D -m 0644 $(PKA_FW_SIGNED) $(DESTDIR)$(FWDIR)/xce-pka.SSA.img
+	install -D -m 0644 $(TRUST_STORE)/primary $(DESTDIR)$(KEYDIR)/primary
+	install -D -m 0644 $(TRUST_STORE)/backup $(DESTDIR)$(KEYDIR)/backup
 	$(foreach m,$(MANPAGES),install -D -m 0644 $(m) $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libxce.a $(DESTDIR)$(LIBDIR)/libxce.so $(DESTDIR)$(LIBDIR)/libxce.so.$(SOVERSION) \
 	    $(DESTDIR)$(LIBDIR)/libxce.so.$(SOFULL) $(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc \
 	    $(DESTDIR)$(INCLUDEDIR)/xce.h $(DESTDIR)$(BINDIR)/xce $(addprefix $(DESTDIR),$(INSTALLED_MAN)) \
-	    $(DESTDIR)$(FWDIR)/xce-pka.fw
+	    $(DESTDIR)$(FWDIR)/xce-pka.SSA.img $(DESTDIR)$(KEYDIR)/primary $(DESTDIR)$(KEYDIR)/backup
 
 # Debian packages (libxce1, libxce-dev, xce) into build/deb/, built from a
 # copy of the tracked files so nothing is written outside build/; lintian

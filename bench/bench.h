@@ -11,5 +11,7 @@ void bench_add(const char *measure, double value, const char *unit, int has_ref,
 double bench_now(void);
 /* RSA and DH on the PKA (bench_pka.c), dev opened under the hardware policy. */
 void bench_pka(xce_dev *dev, int quick);
+/* Signed-image verification against openssl dgst (bench_image.c). */
+void bench_image(int quick);
 
 #endif

@@ -19,6 +19,7 @@
  *   engine.aes-128-cbc.SIZE.mbps  projected at the engine's clock
  *   sw.aes-*.16k.ratio            software path / raw EVP throughput at 16 KiB
  *   pka.*                         RSA and DH on the PKA (bench_pka.c)
+ *   image.verify.*                signed-image verification (bench_image.c)
  */
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -489,6 +490,7 @@ int main(int argc, char **argv)
     pool_scaling();
     software_ratio("AES-128-CTR", XCE_MODE_CTR, 16, "sw.aes-128-ctr.16k.ratio", quick);
     software_ratio("AES-256-CBC", XCE_MODE_CBC, 32, "sw.aes-256-cbc.16k.ratio", quick);
+    bench_image(quick);
 
     printf("%-32s %14s %-9s %12s  %s\n", "measure", "value", "unit", "reference", "note");
     for (unsigned i = 0; i < nrows; i++) {

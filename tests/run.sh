@@ -38,8 +38,10 @@ run() {   # name, command...
 }
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-# the PKA firmware of this tree (an installed libxce finds its own)
-export XCE_FIRMWARE=$PWD/build/firmware/xce-pka.fw
+# the signed PKA firmware of this tree and the trust store that verifies it
+# (an installed libxce finds its own)
+export XCE_FIRMWARE=$PWD/build/firmware/xce-pka.SSA.img
+export XCE_KEY_STORE=$PWD/build/keys/store
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # RTL testbenches print PASS/FAIL lines; read them as TAP

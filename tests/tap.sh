@@ -10,8 +10,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}:log_path=$tmp/sanitizer"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$tmp/sanitizer"
-# the PKA firmware built in this tree (tests/run.sh sets it too)
-export XCE_FIRMWARE="${XCE_FIRMWARE:-$PWD/build/firmware/xce-pka.fw}"
+# the signed PKA firmware built in this tree and its trust store (tests/run.sh
+# sets them too)
+export XCE_FIRMWARE="${XCE_FIRMWARE:-$PWD/build/firmware/xce-pka.SSA.img}"
+export XCE_KEY_STORE="${XCE_KEY_STORE:-$PWD/build/keys/store}"
 n=0
 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }

@@ -8,7 +8,8 @@
 set -euo pipefail
 XCE=${1:-build/bin/xce}
 # the PKA firmware built in this tree, unless the caller points elsewhere
-export XCE_FIRMWARE=${XCE_FIRMWARE:-$PWD/build/firmware/xce-pka.fw}
+export XCE_FIRMWARE=${XCE_FIRMWARE:-$PWD/build/firmware/xce-pka.SSA.img}
+export XCE_KEY_STORE=${XCE_KEY_STORE:-$PWD/build/keys/store}
 work=build/demo
 rm -rf "$work"
 mkdir -p "$work"

@@ -351,6 +351,101 @@ int xce_dh_generate(xce_dev *dev, const uint8_t *p, size_t p_len, unsigned g, ui
 int xce_dh_compute(xce_dev *dev, const uint8_t *p, size_t p_len, const uint8_t *priv, size_t priv_len,
                    const uint8_t *peer, size_t peer_len, uint8_t *secret) XCE_MUST_CHECK;
 
+/* --- Signed images (doc/signed-images.md) ---------------------------------
+ * Images carry a 256-byte header (type, signer, key type and version), the
+ * payload and an RSA signature over SHA-512 of both. They verify against a
+ * trust store of public keys (production, special, rollover; primary and
+ * backup copies; revocation). The hash runs on the engine's SHA-512 and the
+ * signature check on its PKA, each falling back to software as usual. */
+enum xce_image_type {
+    XCE_IMAGE_FIRMWARE = 1,    /* a PKA firmware image (firmware/README.md) */
+    XCE_IMAGE_BITSTREAM = 2,
+    XCE_IMAGE_SOFTWARE = 3,
+    XCE_IMAGE_REVOCATION = 4,  /* key adds and revokes, signed by a rollover key */
+};
+#define XCE_IMAGE_KEY_PRODUCTION 'P'
+#define XCE_IMAGE_KEY_SPECIAL 'S'
+#define XCE_IMAGE_KEY_ROLLOVER 'R'
+struct xce_image_info {
+    enum xce_image_type type;
+    char key_type;             /* XCE_IMAGE_KEY_* */
+    char key_version;          /* 'A'..'Z' */
+    unsigned sig_bits;         /* 2048, 3072, 4096 */
+    uint64_t payload_len;
+    int64_t build_time;        /* Unix seconds, UTC */
+    char common_name[65], org_unit[65], org_name[65];
+    uint8_t serial[16];        /* certificate serial number */
+};
+typedef struct xce_trust xce_trust;
+struct xce_trust_key {
+    char key_type, key_version;
+    int revoked;
+    unsigned bits;             /* 2048, 3072 or 4096 */
+    const uint8_t *spki;       /* DER SubjectPublicKeyInfo, valid while the store is open (also
+                                  across xce_trust_apply: keys are never removed) */
+    size_t spki_len;
+};
+/* Open the trust store in dir (NULL: $XCE_KEY_STORE, else the installed
+ * default; set-uid programs ignore the variable). XCE_OK, possibly with a
+ * warning in why (may be NULL): the primary copy missing or damaged and
+ * the backup used, or the backup damaged. XCE_ERR_INVAL when there is no
+ * store or neither copy loads (why says what is wrong with each). */
+int xce_trust_open(const char *dir, xce_trust **out, char *why, size_t why_len) XCE_MUST_CHECK;
+void xce_trust_close(xce_trust *t);
+/* Create a store in dir (NULL: as for xce_trust_open; created with mode
+ * 0755 if missing, refused if it already holds a store) from the PEM RSA
+ * public keys in src_dir named production-A.pem, special-B.pem,
+ * rollover-A.pub.pem ... (any versions A..Z; 2048, 3072 or 4096 bits).
+ * Refused, writing nothing: a misnamed .pem file, two files for one key,
+ * one key under two names, a private key. XCE_OK with a summary in why
+ * ("installed 5 keys in DIR"), else XCE_ERR_INVAL with the reason. */
+int xce_trust_install(const char *dir, const char *src_dir, char *why, size_t why_len) XCE_MUST_CHECK;
+/* The keys, in store order (key type letter, then version): index
+ * 0..n-1; XCE_ERR_INVAL past the end. */
+int xce_trust_key(const xce_trust *t, unsigned index, struct xce_trust_key *out) XCE_MUST_CHECK;
+#define XCE_TRUST_ADD 1
+#define XCE_TRUST_REVOKE 2
+/* Apply the adds (XCE_TRUST_ADD) or the revokes (XCE_TRUST_REVOKE) of the
+ * key type ('P' or 'S') from a revocation image, after verifying it with
+ * an active rollover key; persisted crash-safely (both copies) before
+ * returning. XCE_OK with a summary in why ("added SPB", "revoked SPA");
+ * XCE_ERR_AUTH when the image does not verify; XCE_ERR_INVAL when the
+ * change is refused (nothing of that type in the image, a key already
+ * present or revoked, a revoke with no newer active key of its type left)
+ * or cannot be written. On any error nothing changed, on disk or in t.
+ * Not to be called while another thread verifies with t. */
+int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, int action, char key_type,
+                    char *why, size_t why_len) XCE_MUST_CHECK;
+
+/* Verify the image at path (streamed: memory stays flat for any size).
+ * XCE_OK when valid; XCE_ERR_AUTH when not, with the reason in why ("bad
+ * magic", "truncated: ...", "name says SPA, envelope says SSA", "no such
+ * key: SPB", "key revoked: SPA", "signature does not match"...: each
+ * reason starts with a fixed phrase, doc/signed-images.md lists them);
+ * XCE_ERR_INVAL for arguments or a file that cannot be opened or read (or
+ * is not a regular file); other errors from the hash or the PKA. info (may
+ * be NULL) gets the header even when the image is refused later, once the
+ * header's fields are valid (else it is zeroed). The file's name must
+ * agree with the header's key type and version (doc/signed-images.md). */
+int xce_image_verify(xce_dev *dev, const xce_trust *t, const char *path, struct xce_image_info *info,
+                     char *why, size_t why_len) XCE_MUST_CHECK;
+/* The same for an image in memory (name: the file name it came under, or
+ * NULL to skip the name check); *payload and *payload_len (either may be NULL)
+ * point into buf on success. */
+int xce_image_verify_buffer(xce_dev *dev, const xce_trust *t, const uint8_t *buf, size_t len, const char *name,
+                            struct xce_image_info *info, const uint8_t **payload, size_t *payload_len,
+                            char *why, size_t why_len) XCE_MUST_CHECK;
+/* The 256-byte header for a signer: info's fields (payload_len, sig_bits
+ * and the rest) checked and laid out as doc/signed-images.md says;
+ * XCE_ERR_INVAL for anything a verifier would refuse (a rollover key on
+ * anything but a revocation image and the reverse, names too long or not
+ * printable, an empty common name...). The signer then appends the payload
+ * and the RSASSA-PKCS1-v1_5 SHA-512 signature over header and payload. */
+int xce_image_header(const struct xce_image_info *info, uint8_t hdr[256]) XCE_MUST_CHECK;
+/* The signed image the driver loaded its PKA firmware from at attach
+ * (XCE_ERR_INVAL if none), and its file name. */
+int xce_get_firmware_image(xce_dev *dev, struct xce_image_info *info, char *path, size_t path_len) XCE_MUST_CHECK;
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,11 +1,14 @@
 /* pka.c - the public-key accelerator: firmware load at attach, and modular
  * exponentiation on the engine or, when it cannot serve, in software.
  *
- * The firmware image (firmware/README.md) is read from $XCE_FIRMWARE, else
- * from XCE_FIRMWARE_PATH (set at build time to the installed location). It
- * is validated completely before a word reaches the engine; a missing or
- * bad image, or a failed known-answer test, leaves the PKA disabled with
- * the reason kept for `show crypto engine` and counted per operation.
+ * The firmware comes as a signed image (doc/signed-images.md) of type
+ * firmware whose payload is the PKA firmware image (firmware/README.md),
+ * read from $XCE_FIRMWARE, else from XCE_FIRMWARE_PATH (set at build time
+ * to the installed location). The signature is checked against the trust
+ * store and the firmware validated completely before a word reaches the
+ * engine; a missing, unsigned, tampered, wrongly typed or revoked-key
+ * image, or a failed known-answer test, leaves the PKA disabled with the
+ * reason kept for `show crypto engine` and counted per operation.
  *
  * Operands go through the PKA_MEM_* registers (firmware slots: r0 N, r1 R2,
  * r2 X, r3 E, r4 result); the host computes n0' = -N^-1 mod 2^64 and
@@ -23,10 +26,10 @@
 #include "pka.h"
 
 #ifndef XCE_FIRMWARE_PATH
-#define XCE_FIRMWARE_PATH "/usr/local/lib/xce/firmware/xce-pka.fw"
+#define XCE_FIRMWARE_PATH "/usr/local/lib/xce/firmware/xce-pka.SSA.img"
 #endif
 
-#define FW_MAX_BYTES (64u * 1024u)
+#define FW_MAX_BYTES (64u * 1024u)   /* a signed firmware image is < 2 KiB */
 #define SLOT_WORDS XCE_PKA_SLOT_WORDS
 enum { SLOT_N = 0, SLOT_R2 = 1, SLOT_X = 2, SLOT_E = 3, SLOT_RES = 4, SLOT_TMP = 5 };
 
@@ -65,6 +68,7 @@ static void pka_disable(xce_dev *dev, enum xce_fallback reason, const char *why)
     if (dev->be.write32)
         wr(dev, XCE_REG_PKA_FW_VERSION, 0);
     dev->id_fw = 0;
+    dev->fw_image_path[0] = 0;
 }
 
 /* Number of 64-bit words the engine uses for a modulus of `bits` bits. */
@@ -311,6 +315,35 @@ static int pka_selftest(xce_dev *dev)
     return ok ? 0 : -1;
 }
 
+/* The signature of a firmware image, checked in software: the PKA is not
+ * loaded yet, and this device's counters belong to its users. */
+static int verify_signed(const char *path, const uint8_t *buf, size_t len, struct xce_image_info *info,
+                         const uint8_t **payload, size_t *payload_len, char *why, size_t why_len)
+{
+    xce_trust *t = NULL;
+    xce_dev *sw = NULL;
+    char twhy[128] = "";
+    if (xce_trust_open(NULL, &t, twhy, sizeof twhy) != XCE_OK) {
+        snprintf(why, why_len, "trust store: %s", twhy);
+        return -1;
+    }
+    int rc = xce_open("sw", NULL, &sw);
+    if (rc == XCE_OK) {
+        const char *name = strrchr(path, '/');
+        rc = xce_image_verify_buffer(sw, t, buf, len, name ? name + 1 : path, info, payload, payload_len, why,
+                                     why_len);
+        if (rc == XCE_OK && info->type != XCE_IMAGE_FIRMWARE) {
+            snprintf(why, why_len, "image type %d is not firmware", (int)info->type);
+            rc = XCE_ERR_AUTH;
+        }
+    } else {
+        snprintf(why, why_len, "%s", xce_strerror(rc));
+    }
+    xce_close(sw);
+    xce_trust_close(t);
+    return rc == XCE_OK ? 0 : -1;
+}
+
 void xce_pka_attach(xce_dev *dev)
 {
     dev->pka_ok = 0;
@@ -328,17 +361,29 @@ void xce_pka_attach(xce_dev *dev)
         pka_disable(dev, XCE_FB_FIRMWARE, why);
         return;
     }
+    const uint8_t *payload = NULL;
+    size_t payload_len = 0;
+    struct xce_image_info info;
+    char bad[128] = "out of memory";
     struct xce_fw *fw = calloc(1, sizeof *fw);
-    const char *bad = "out of memory";
-    if (!fw || xce_fw_parse(buf, len, fw, &bad) != 0) {
+    int rc = fw ? verify_signed(path, buf, len, &info, &payload, &payload_len, bad, sizeof bad) : -1;
+    if (rc == 0) {
+        const char *fbad = NULL;
+        if (xce_fw_parse(payload, payload_len, fw, &fbad) != 0) {
+            snprintf(bad, sizeof bad, "%s", fbad);
+            rc = -1;
+        }
+    }
+    free(buf);
+    if (rc != 0) {
         char why[sizeof dev->pka_why];
         snprintf(why, sizeof why, "firmware invalid: %s", bad);
         pka_disable(dev, XCE_FB_FIRMWARE, why);
         free(fw);
-        free(buf);
         return;
     }
-    free(buf);
+    dev->fw_image = info;
+    snprintf(dev->fw_image_path, sizeof dev->fw_image_path, "%s", path);
     dev->pka_modexp = xce_fw_entry(fw, "modexp");
     dev->pka_modmul = xce_fw_entry(fw, "modmul");
     if (dev->pka_modexp < 0) {

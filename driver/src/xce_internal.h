@@ -109,6 +109,8 @@ struct xce_dev {
     unsigned pka_max_bits;
     uint32_t pka_fw_version;
     int pka_modexp, pka_modmul;          /* firmware entry addresses (-1: absent) */
+    struct xce_image_info fw_image;      /* the signed image it came from */
+    char fw_image_path[256];             /* empty: none loaded */
 
     xce_dev **members;       /* a pool: the member devices (then no backend) */
     unsigned nmembers, next_member;

@@ -28,6 +28,7 @@ struct cli {
     unsigned lineno;                /* exec mode: lines read from in so far */
     const struct cmdline *line;     /* the line being dispatched (valid while its command runs) */
     struct key_mode *key_mode;      /* crypto key pubkey-chain sub-modes (cmd_key.c); NULL: exec */
+    unsigned swauth_debug;          /* debug software authenticity ...: SWAUTH_DEBUG_* bits */
 };
 
 /* device.c */
@@ -52,6 +53,33 @@ int cmd_self_test(struct cli *cli, int argc, char **argv);
 int cmd_accelerator_on(struct cli *cli, int argc, char **argv);
 int cmd_accelerator_off(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_image(struct cli *cli, int argc, char **argv);          /* cmd_image.c */
+int cmd_show_debugging(struct cli *cli, int argc, char **argv); /* cmd_swauth.c */
+/* cmd_image.c: "production", "special", "rollover"; "firmware", ... */
+const char *image_key_type_name(char key_type);
+const char *image_type_name(int type);
+/* The fields of a signed image's 256-byte header, checked as a verifier
+ * does (the reasons start with doc/signed-images.md's phrases), without
+ * a key store: 0, or -1 with why. */
+int image_parse_header(const uint8_t *hdr, size_t len, struct xce_image_info *info, char *why, size_t why_len);
+
+/* cmd_swauth.c: "debug software authenticity ..." flags, and the lines
+ * they print on stderr ("SOFTWARE-AUTHENTICITY: ..."): a line is printed
+ * when its kind is on, or verbose is. Never anything secret. */
+#define SWAUTH_DEBUG_ENVELOPE 1u
+#define SWAUTH_DEBUG_ERRORS 2u
+#define SWAUTH_DEBUG_KEY 4u
+#define SWAUTH_DEBUG_REVOCATION 8u
+#define SWAUTH_DEBUG_SHOW 16u
+#define SWAUTH_DEBUG_VERBOSE 32u
+void swauth_debug(const struct cli *cli, unsigned kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The envelope of an image (kind ENVELOPE), and the store's key it names (KEY). */
+void swauth_debug_envelope(const struct cli *cli, const char *path, const struct xce_image_info *in);
+void swauth_debug_key(const struct cli *cli, const xce_trust *t, char key_type, char key_version);
+/* Open the trust store in dir (NULL: $XCE_KEY_STORE, else libxce's
+ * default); warnings (a damaged copy) on stderr. NULL after printing why,
+ * prefixed with prefix ("xce image: ", "% "). */
+xce_trust *swauth_trust_open(const struct cli *cli, const char *dir, const char *prefix);
 
 /* dispatch.c: a command line as words, with the text they came from and
  * each word's column in it (for the IOS '^' marker). */
@@ -84,6 +112,7 @@ void help_enc(FILE *f);
 void help_speed(FILE *f);
 void help_dgst(FILE *f);
 void help_pkeyutl(FILE *f);
+void help_image(FILE *f);
 void print_version(FILE *f);
 
 #endif

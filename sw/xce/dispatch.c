@@ -39,6 +39,8 @@ static const struct word show_crypto[] = {
 };
 static const struct word show_words[] = {
     { "crypto", "encryption module", show_crypto, NULL, 0 },
+    { "debugging", "the debugging that is on", NULL, cmd_show_debugging, 0 },
+    { "software", "software information", swauth_show_words, NULL, 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };
 static const struct word test_crypto[] = {
@@ -68,24 +70,29 @@ static const struct word no_crypto[] = {
 };
 static const struct word no_words[] = {
     { "crypto", "encryption module", no_crypto, NULL, 0 },
+    { "debug", "turn debugging off", swauth_no_debug_words, NULL, 0 },
     { "key", "key configuration", key_no_words, NULL, 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };
 static const struct word top_words[] = {
     { "crypto", "configure the crypto engine", config_crypto, NULL, 0 },
+    { "debug", "debugging functions", swauth_debug_words, NULL, 0 },
     { "dgst", "digest or HMAC, as openssl dgst", NULL, cmd_dgst, W_ARGS },
     { "enc", "encrypt or decrypt, as openssl enc", NULL, cmd_enc, W_ARGS },
     { "end", "leave exec mode", NULL, NULL, W_EXEC_ONLY | W_STOP },
     { "exec", "read commands from stdin", NULL, run_exec, W_ARGV_ONLY | W_NESTED },
     { "exit", "leave exec mode", NULL, NULL, W_EXEC_ONLY | W_STOP },
     { "help", "describe the program", NULL, cmd_help, W_ARGS | W_NESTED },
+    { "image", "sign, verify and take apart signed images", NULL, cmd_image, W_ARGS },
     { "key", "key configuration (config key)", key_config_words, NULL, 0 },
     { "no", "negate a configuration command", no_words, NULL, 0 },
     { "pkeyutl", "RSA sign, verify, encrypt, decrypt, as openssl pkeyutl", NULL, cmd_pkeyutl, W_ARGS },
     { "quit", "leave exec mode", NULL, NULL, W_EXEC_ONLY | W_STOP },
     { "show", "show engine information", show_words, NULL, 0 },
+    { "software", "software authenticity: the key storage", swauth_words, NULL, 0 },
     { "speed", "measure throughput, as openssl speed", NULL, cmd_speed, W_ARGS },
     { "test", "test subsystems", test_words, NULL, 0 },
+    { "undebug", "turn debugging off", swauth_no_debug_words, NULL, 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };
 

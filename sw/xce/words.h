@@ -34,4 +34,11 @@ extern const struct word key_show_words[];
 extern const struct word key_config_words[];
 extern const struct word key_no_words[];
 
+/* cmd_swauth.c: what follows "show software", "software", "debug", and
+ * "no debug" or "undebug". */
+extern const struct word swauth_show_words[];
+extern const struct word swauth_words[];
+extern const struct word swauth_debug_words[];
+extern const struct word swauth_no_debug_words[];
+
 #endif

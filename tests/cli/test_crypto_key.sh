@@ -21,7 +21,6 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/tap.sh
 
-export XCE_FIRMWARE=${XCE_FIRMWARE:-$PWD/build/firmware/xce-pka.fw}
 unset XCE_CONFIG_KEY XCE_CONFIG_KEY_OLD
 
 # the 512-bit key of the seed's "crypto key pubkey-chain rsa" example

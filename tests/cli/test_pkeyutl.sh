@@ -19,7 +19,6 @@
 # build/asan/bin/xce exists, a reduced pass runs on that too). Prints TAP.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-export XCE_FIRMWARE=${XCE_FIRMWARE:-$PWD/build/firmware/xce-pka.fw}
 . tests/tap.sh
 XCE_PATH=${XCE_BIN:-build/bin/xce}
 XCE=("$XCE_PATH" --device sim --policy hardware)

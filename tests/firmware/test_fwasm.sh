@@ -16,7 +16,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/tap.sh
 
-IMAGE=${XCE_FIRMWARE:-build/firmware/xce-pka.fw}
+IMAGE=build/firmware/xce-pka.fw   # the assembler's output (not the signed image)
 bins=("${FWASM_BIN:-build/bin/xce-fwasm}")
 [ -z "${FWASM_BIN:-}" ] && [ -x build/asan/bin/xce-fwasm ] && bins+=(build/asan/bin/xce-fwasm)
 

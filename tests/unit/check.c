@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static unsigned n_checks, n_failed;
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -61,4 +62,24 @@ void check_random(void *buf, size_t n)
     uint8_t *p = buf;
     for (size_t i = 0; i < n; i++)
         p[i] = (uint8_t)check_rand32();
+}
+
+static void default_path(const char *var, const char *rel)
+{
+    const char *v = getenv(var);
+    if (v && *v)
+        return;
+    char cwd[2048], path[4096];
+    if (getcwd(cwd, sizeof cwd))
+        snprintf(path, sizeof path, "%s/%s", cwd, rel);
+    else
+        snprintf(path, sizeof path, "%s", rel);
+    setenv(var, path, 1);
+}
+
+const char *check_firmware_env(void)
+{
+    default_path("XCE_FIRMWARE", "build/firmware/xce-pka.SSA.img");
+    default_path("XCE_KEY_STORE", "build/keys/store");
+    return getenv("XCE_FIRMWARE");
 }

@@ -19,6 +19,11 @@ void check_seed(void);
 void check_random(void *buf, size_t n);
 uint32_t check_rand32(void);
 
+/* $XCE_FIRMWARE and $XCE_KEY_STORE, when unset, name this tree's signed PKA
+ * firmware and its trust store (absolute paths; tests run from the root).
+ * Returns the firmware path in effect. */
+const char *check_firmware_env(void);
+
 /* Hex digits (a vector from a standard) to bytes; returns the count. */
 size_t check_unhex(const char *hex, uint8_t *out);
 

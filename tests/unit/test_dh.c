@@ -175,8 +175,7 @@ static void test_gex_prime(xce_dev *dev)
 int main(void)
 {
     check_seed();
-    if (!getenv("XCE_FIRMWARE"))
-        setenv("XCE_FIRMWARE", "build/firmware/xce-pka.fw", 1);
+    check_firmware_env();
     xce_dev *dev = NULL;
     int rc = xce_open("sim", NULL, &dev);
     struct xce_info info;

@@ -27,7 +27,6 @@
 #include "xce.h"
 #include "xce_testing.h"
 
-#define DEFAULT_FW "build/firmware/xce-pka.fw"
 #define MAXB 600   /* bytes: the largest modulus here is 4160 bits (520 bytes) */
 
 static char fw_path[4096];   /* the good firmware, as $XCE_FIRMWARE names it */
@@ -671,29 +670,79 @@ static int write_file(const char *path, const uint8_t *d, size_t n)
     return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-static void firmware_problems(void)
+static size_t read_file(const char *path, uint8_t *buf, size_t cap)
 {
-    static uint8_t img[65536];
-    FILE *f = fopen(fw_path, "rb");
-    size_t len = f ? fread(img, 1, sizeof img, f) : 0;
+    FILE *f = fopen(path, "rb");
+    size_t len = f ? fread(buf, 1, cap, f) : 0;
     if (f)
         fclose(f);
+    return len;
+}
+
+/* The build's firmware payload signed again with the build's key, as an
+ * image of another type: a valid signature on the wrong kind of image. */
+static size_t resign_as(enum xce_image_type type, const uint8_t *payload, size_t plen, uint8_t *out, size_t cap)
+{
+    FILE *f = fopen("build/keys/private/special-A.pem", "r");
+    EVP_PKEY *pk = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
+    if (f)
+        fclose(f);
+    struct xce_image_info in;
+    memset(&in, 0, sizeof in);
+    in.type = type;
+    in.key_type = XCE_IMAGE_KEY_SPECIAL;
+    in.key_version = 'A';
+    in.sig_bits = 2048;
+    in.payload_len = plen;
+    snprintf(in.common_name, sizeof in.common_name, "test_pka");
+    size_t siglen = 256, total = 0;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (pk && md && 256 + plen + 256 <= cap && xce_image_header(&in, out) == XCE_OK) {
+        memcpy(out + 256, payload, plen);
+        if (EVP_DigestSignInit(md, NULL, EVP_sha512(), NULL, pk) == 1 &&
+            EVP_DigestSign(md, out + 256 + plen, &siglen, out, 256 + plen) == 1 && siglen == 256)
+            total = 256 + plen + 256;
+    }
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(pk);
+    return total;
+}
+
+static void firmware_problems(void)
+{
+    static uint8_t img[65536], raw[65536], typed[65536];
+    size_t len = read_file(fw_path, img, sizeof img);
+    size_t raw_len = read_file("build/firmware/xce-pka.fw", raw, sizeof raw);
+    size_t typed_len = resign_as(XCE_IMAGE_SOFTWARE, raw, raw_len, typed, sizeof typed);
     char dir[] = "/tmp/xce-test-pka-XXXXXX";
-    if (!CHECK(len > 64 && mkdtemp(dir) != NULL, "firmware: read %s (%zu bytes), temporary directory", fw_path, len))
+    if (!CHECK(len > 256 + 64 && raw_len > 64 && typed_len > 0 && mkdtemp(dir) != NULL,
+               "firmware: read %s (%zu bytes) and the unsigned firmware, re-signed one as a software image, "
+               "temporary directory",
+               fw_path, len))
         return;
-    uint32_t nentries = (uint32_t)img[20] | (uint32_t)img[21] << 8 | (uint32_t)img[22] << 16 | (uint32_t)img[23] << 24;
-    size_t insn = 32 + 16 * (size_t)nentries + 4 + 1;   /* a byte of the second instruction word */
+    /* the signed image's payload is the firmware image: a byte of its second instruction word */
+    const uint8_t *fw = img + 256;
+    uint32_t nentries = (uint32_t)fw[20] | (uint32_t)fw[21] << 8 | (uint32_t)fw[22] << 16 | (uint32_t)fw[23] << 24;
+    size_t insn = 256 + 32 + 16 * (size_t)nentries + 4 + 1;
 
     struct {
         const char *name, *prefix, *detail;
+        const uint8_t *data;
         size_t len;     /* bytes of the image to write */
         int flip;       /* flip a byte of an instruction */
         int missing;
+        const char *file;   /* the name it goes under */
     } cases[] = {
-        { "missing file", "firmware missing", "No such file", 0, 0, 1 },
-        { "one instruction byte flipped", "firmware invalid", "digest mismatch", len, 1, 0 },
-        { "truncated (last 10 bytes cut)", "firmware invalid", "truncated", len - 10, 0, 0 },
-        { "zero-length file", "firmware invalid", "truncated", 0, 0, 0 },
+        { "missing file", "firmware missing", "No such file", NULL, 0, 0, 1, "fw.SSA.img" },
+        { "one instruction byte flipped", "firmware invalid", "signature does not match", img, len, 1, 0,
+          "fw.SSA.img" },
+        { "truncated (last 10 bytes cut)", "firmware invalid", "truncated", img, len - 10, 0, 0, "fw.SSA.img" },
+        { "zero-length file", "firmware invalid", "truncated", img, 0, 0, 0, "fw.SSA.img" },
+        { "unsigned (the bare firmware image)", "firmware invalid", "truncated", raw, raw_len, 0, 0, "fw.SSA.img" },
+        { "named .SPA. (production) but signed with the special key", "firmware invalid", "name says SPA", img, len,
+          0, 0, "fw.SPA.img" },
+        { "validly signed software image, not firmware", "firmware invalid", "not firmware", typed, typed_len, 0, 0,
+          "sw.SSA.img" },
     };
     static uint8_t m[128], b[128];
     static const uint8_t f4[3] = { 0x01, 0x00, 0x01 };
@@ -701,10 +750,10 @@ static void firmware_problems(void)
     rand_below(m, n, b);
     char path[4200];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        snprintf(path, sizeof path, "%s/fw%zu.fw", dir, i);
+        snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
         if (!cases[i].missing) {
             static uint8_t copy[65536];
-            memcpy(copy, img, len);
+            memcpy(copy, cases[i].data, cases[i].len);
             if (cases[i].flip)
                 copy[insn] ^= 0x10;
             if (!CHECK(write_file(path, copy, cases[i].len) == 0, "firmware %s: written to %s", cases[i].name, path))
@@ -853,17 +902,7 @@ static void pool(struct keys *k)
 int main(void)
 {
     check_seed();
-    const char *env = getenv("XCE_FIRMWARE");
-    if (!env || !*env) {
-        char cwd[2048];
-        if (getcwd(cwd, sizeof cwd))
-            snprintf(fw_path, sizeof fw_path, "%s/%s", cwd, DEFAULT_FW);
-        else
-            snprintf(fw_path, sizeof fw_path, "%s", DEFAULT_FW);
-        setenv("XCE_FIRMWARE", fw_path, 1);
-    } else {
-        snprintf(fw_path, sizeof fw_path, "%s", env);
-    }
+    snprintf(fw_path, sizeof fw_path, "%s", check_firmware_env());
     printf("# firmware %s\n", fw_path);
 
     xce_dev *dev = open_dev("sim", XCE_POLICY_AUTO);

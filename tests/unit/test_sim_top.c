@@ -134,8 +134,10 @@ static void registers(struct rig *r)
 {
     CHECK(rd(r, XCE_REG_ID_MAGIC) == XCE_MAGIC, "ID_MAGIC reads 'XCE1'");
     CHECK((rd(r, XCE_REG_ID_VERSION) >> XCE_ID_VERSION_MAJOR_SHIFT) == XCE_VERSION_MAJOR, "ID_VERSION major");
-    CHECK(rd(r, XCE_REG_ID_CAP_ALGOS) == 0x7f1f && rd(r, XCE_REG_ID_CAP_MODES) == 7,
-          "capabilities: AES-128/192/256, DES, 3DES, MD5, SHA-1/224/256/384/512, HMAC; ECB/CBC/CTR");
+    CHECK(rd(r, XCE_REG_ID_CAP_ALGOS) == 0x17f1f && rd(r, XCE_REG_ID_CAP_MODES) == 7,
+          "capabilities: AES-128/192/256, DES, 3DES, MD5, SHA-1/224/256/384/512, HMAC, PKA; ECB/CBC/CTR");
+    CHECK(rd(r, XCE_REG_ID_PKA_MAX_BITS) == 4096 && rd(r, XCE_REG_ID_FW_VERSION) == 0,
+          "PKA: 4096-bit operands, no firmware loaded yet");
     w(r, XCE_REG_ID_MAGIC, 0);
     CHECK(rd(r, XCE_REG_ID_MAGIC) == XCE_MAGIC, "ID_MAGIC is read-only");
     CHECK(rd(r, XCE_REG_INT_COAL_COUNT) == XCE_REG_INT_COAL_COUNT_RESET &&
@@ -227,6 +229,45 @@ static void interrupts(struct rig *r)
           "one completion: interrupt after the coalescing timer (%llu cycles)",
           (unsigned long long)(xce_sim_cycles(r->sim) - t0));
     w(r, XCE_REG_INT_STATUS, 3);
+}
+
+/* The PKA behind its registers, without the driver: operand words round
+ * trip, a start before any firmware version is refused, a one-word program
+ * (HALT) runs and reports DONE, its cycles and the interrupt cause, and a
+ * bad size faults. The arithmetic is tb_pka's and test_pka's. */
+static void pka_registers(struct rig *r)
+{
+    const uint32_t slot_words = XCE_PKA_SLOT_WORDS;
+    w(r, XCE_REG_PKA_MEM_ADDR, 2 * slot_words);
+    for (uint32_t i = 0; i < 4; i++) {
+        w(r, XCE_REG_PKA_MEM_WLO, 0x11110000u + i);
+        w(r, XCE_REG_PKA_MEM_WHI, 0x22220000u + i);
+    }
+    int ok = 1;
+    for (uint32_t i = 0; i < 4; i++) {
+        w(r, XCE_REG_PKA_MEM_ADDR, 2 * slot_words + i);
+        ok &= rd(r, XCE_REG_PKA_MEM_RLO) == 0x11110000u + i && rd(r, XCE_REG_PKA_MEM_RHI) == 0x22220000u + i;
+    }
+    CHECK(ok, "PKA: operand words written with auto-advance read back through PKA_MEM_ADDR");
+    w(r, XCE_REG_PKA_UCODE_ADDR, 0);
+    w(r, XCE_REG_PKA_UCODE_DATA, (uint32_t)XCE_PKA_OP_HALT << XCE_PKA_INSN_OP_SHIFT);
+    w(r, XCE_REG_PKA_CMD, 8u << XCE_PKA_CMD_SIZE_SHIFT);
+    xce_sim_run(r->sim, 10);
+    CHECK(rd(r, XCE_REG_PKA_STATUS) == 0, "PKA: no start while PKA_FW_VERSION is 0");
+    w(r, XCE_REG_PKA_FW_VERSION, 0x00010000u);
+    CHECK(rd(r, XCE_REG_ID_FW_VERSION) == 0x00010000u, "ID_FW_VERSION mirrors PKA_FW_VERSION");
+    w(r, XCE_REG_PKA_CMD, 8u << XCE_PKA_CMD_SIZE_SHIFT);
+    xce_sim_run(r->sim, 10);
+    uint32_t st = rd(r, XCE_REG_PKA_STATUS);
+    CHECK((st >> XCE_PKA_STATUS_DONE_SHIFT & 1) && !(st & 1) && rd(r, XCE_REG_PKA_CYCLES) == 3 &&
+              (rd(r, XCE_REG_INT_STATUS) >> XCE_INT_STATUS_PKA_SHIFT & 1),
+          "PKA: a HALT program runs: DONE, 3 cycles, INT_STATUS.PKA (status 0x%x, %u cycles)", st,
+          rd(r, XCE_REG_PKA_CYCLES));
+    w(r, XCE_REG_PKA_CMD, 2u << XCE_PKA_CMD_SIZE_SHIFT);
+    xce_sim_run(r->sim, 10);
+    st = rd(r, XCE_REG_PKA_STATUS);
+    CHECK((st >> XCE_PKA_STATUS_FAULT_SHIFT & 1) && !(st >> XCE_PKA_STATUS_DONE_SHIFT & 1),
+          "PKA: a size of 2 words stops with FAULT (status 0x%x)", st);
 }
 
 static void ring_outside_window(void)
@@ -321,6 +362,7 @@ int main(void)
     registers(&r);
     good_and_bad_descriptors(&r);
     interrupts(&r);
+    pka_registers(&r);
     xce_sim_destroy(r.sim);
     ring_outside_window();
     trace_window();
