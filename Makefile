@@ -231,19 +231,20 @@ tests-bin: $(BUILD)/bin/xce $(TEST_BINS) $(FWASM)
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
 FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce -Isw/common
 
 fuzz: $(FUZZ_BINS)
 
 build/fuzz/fuzz_hex: tests/fuzz/fuzz_hex.c sw/xce/hex.c sw/xce/hex.h | check-deps
 build/fuzz/fuzz_tokenize: tests/fuzz/fuzz_tokenize.c sw/xce/tokenize.c sw/xce/tokenize.h | check-deps
-build/fuzz/fuzz_b64: tests/fuzz/fuzz_b64.c sw/xce/b64.c sw/xce/b64.h | check-deps
+build/fuzz/fuzz_b64: tests/fuzz/fuzz_b64.c sw/common/b64.c sw/common/b64.h | check-deps
 # the driver itself, without the model (the target brings a fake backend)
 build/fuzz/fuzz_completion: tests/fuzz/fuzz_completion.c $(filter-out %/backend_sim.c,$(DRIVER_SRC)) $(GEN)/xce_regs.h | check-deps
 build/fuzz/fuzz_completion: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lssl -lcrypto -lpci -lpthread
 build/fuzz/fuzz_fw_image: tests/fuzz/fuzz_fw_image.c driver/src/fw_image.c driver/src/fw_image.h driver/src/byteread.h $(GEN)/xce_regs.h | check-deps
 build/fuzz/fuzz_fw_image: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -lcrypto
-build/fuzz/fuzz_keystore: tests/fuzz/fuzz_keystore.c sw/common/keystore.c sw/common/keystore.h | check-deps
+build/fuzz/fuzz_keystore: tests/fuzz/fuzz_keystore.c sw/common/keystore.c sw/common/keystore.h sw/common/b64.c \
+                          sw/common/b64.h | check-deps
 build/fuzz/fuzz_keystore: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/common -lcrypto
 # the signed-image targets link the whole driver but the model (device "sw")
 FUZZ_DRIVER := $(filter-out %/backend_sim.c,$(DRIVER_SRC)) $(wildcard driver/src/*.h) $(GEN)/xce_regs.h

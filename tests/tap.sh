@@ -5,6 +5,11 @@
 #   ok WHAT / not_ok WHAT        one TAP line each
 #   check WHAT COMMAND...        ok when COMMAND succeeds
 #   clean FILE...                no sanitizer report in FILE...
+#   each_xce FN                  FN BINARY TAG with ${XCE_BIN:-build/bin/xce} and TAG "";
+#                                then, when XCE_BIN is unset and build/asan/bin/xce is
+#                                built, with that and TAG "asan "
+#   no_sanitizer_reports         one TAP line: no run so far left a sanitizer
+#                                report in $tmp (else the first 40 lines of them)
 # $failed counts the not-ok lines; end a test with [ "$failed" = 0 ].
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,3 +25,17 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 clean() { ! grep -q -e 'Sanitizer' -e 'runtime error:' "$@"; }
+each_xce() {
+    "$1" "${XCE_BIN:-build/bin/xce}" ""
+    if [ -z "${XCE_BIN:-}" ] && [ -x build/asan/bin/xce ]; then
+        "$1" build/asan/bin/xce "asan "
+    fi
+}
+no_sanitizer_reports() {
+    if compgen -G "$tmp/sanitizer*" >/dev/null; then
+        not_ok "sanitizer reports"
+        cat "$tmp"/sanitizer* | head -40 | sed 's/^/# /'
+    else
+        ok "no sanitizer report from any run"
+    fi
+}

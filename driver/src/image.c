@@ -29,25 +29,26 @@
 #define CHUNK (64u * 1024)
 #define DIGEST_LEN 64
 
+static void vwhy(char *why, size_t why_len, const char *fmt, va_list ap)
+{
+    if (why && why_len)
+        vsnprintf(why, why_len, fmt, ap);
+}
+
 void xce_why(char *why, size_t why_len, const char *fmt, ...)
 {
-    if (!why || !why_len)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
+    vwhy(why, why_len, fmt, ap);
     va_end(ap);
 }
 
-static int fail(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *why, size_t why_len, const char *fmt, ...)
+int xce_fail(char *why, size_t why_len, const char *fmt, ...)
 {
-    if (why && why_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_len, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    vwhy(why, why_len, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -81,13 +82,6 @@ static int text_ok(const uint8_t *f, char *out, int need)
     return all_zero(f + i, XCE_IMG_TEXT_LEN - i);
 }
 
-static int key_type_ok(unsigned c)
-{
-    return c == XCE_IMAGE_KEY_PRODUCTION || c == XCE_IMAGE_KEY_SPECIAL || c == XCE_IMAGE_KEY_ROLLOVER;
-}
-
-static int key_version_ok(unsigned c) { return c >= 'A' && c <= 'Z'; }
-
 static int sig_len_ok(unsigned n) { return n == 256 || n == 384 || n == 512; }
 
 int xce_image_parse_header(const uint8_t *hdr, size_t len, struct xce_image_info *info, char *why, size_t why_len)
@@ -118,46 +112,46 @@ int xce_image_parse_header(const uint8_t *hdr, size_t len, struct xce_image_info
     const uint8_t *serial = xce_rd_ptr(&rd, XCE_IMG_SERIAL_LEN);
     const uint8_t *reserved3 = xce_rd_ptr(&rd, 8);
     if (rd.err)
-        return fail(why, why_len, "truncated: %zu bytes, the header alone is %d", len, XCE_IMG_HDR_LEN);
+        return xce_fail(why, why_len, "truncated: %zu bytes, the header alone is %d", len, XCE_IMG_HDR_LEN);
 
     if (memcmp(magic, XCE_IMG_MAGIC, XCE_IMG_MAGIC_LEN) != 0)
-        return fail(why, why_len, "bad magic (not a signed image)");
+        return xce_fail(why, why_len, "bad magic (not a signed image)");
     if (format != XCE_IMG_FORMAT)
-        return fail(why, why_len, "unsupported format version %u (this driver reads %d)", format, XCE_IMG_FORMAT);
+        return xce_fail(why, why_len, "unsupported format version %u (this driver reads %d)", format, XCE_IMG_FORMAT);
     if (hdr_len != XCE_IMG_HDR_LEN)
-        return fail(why, why_len, "bad header length %u (must be %d)", hdr_len, XCE_IMG_HDR_LEN);
+        return xce_fail(why, why_len, "bad header length %u (must be %d)", hdr_len, XCE_IMG_HDR_LEN);
     if (type < XCE_IMAGE_FIRMWARE || type > XCE_IMAGE_REVOCATION)
-        return fail(why, why_len, "bad image type %u (1..4)", type);
+        return xce_fail(why, why_len, "bad image type %u (1..4)", type);
     if (hash != XCE_IMG_HASH)
-        return fail(why, why_len, "unsupported hash algorithm %u (only %d, SHA-512)", hash, XCE_IMG_HASH);
+        return xce_fail(why, why_len, "unsupported hash algorithm %u (only %d, SHA-512)", hash, XCE_IMG_HASH);
     if (sig_alg != XCE_IMG_SIG_PKCS1)
-        return fail(why, why_len, "unsupported signature algorithm %u (only %d, RSASSA-PKCS1-v1_5)", sig_alg,
-                    XCE_IMG_SIG_PKCS1);
-    if (!key_type_ok(key_type))
-        return fail(why, why_len, "bad key type 0x%02x (P, S or R)", key_type);
-    if (!key_version_ok(key_version))
-        return fail(why, why_len, "bad key version 0x%02x (A..Z)", key_version);
+        return xce_fail(why, why_len, "unsupported signature algorithm %u (only %d, RSASSA-PKCS1-v1_5)", sig_alg,
+                        XCE_IMG_SIG_PKCS1);
+    if (!xce_image_key_type_ok(key_type))
+        return xce_fail(why, why_len, "bad key type 0x%02x (P, S or R)", key_type);
+    if (!xce_image_key_version_ok(key_version))
+        return xce_fail(why, why_len, "bad key version 0x%02x (A..Z)", key_version);
     if (reserved1)
-        return fail(why, why_len, "reserved field not zero (offset 17)");
+        return xce_fail(why, why_len, "reserved field not zero (offset 17)");
     if (!sig_len_ok(sig_len))
-        return fail(why, why_len, "bad signature length %u (256, 384 or 512)", sig_len);
+        return xce_fail(why, why_len, "bad signature length %u (256, 384 or 512)", sig_len);
     if (reserved2)
-        return fail(why, why_len, "reserved field not zero (offset 20)");
+        return xce_fail(why, why_len, "reserved field not zero (offset 20)");
     if (payload_len > XCE_IMG_MAX_PAYLOAD)
-        return fail(why, why_len, "payload too long: %llu bytes (at most 2^40)", (unsigned long long)payload_len);
+        return xce_fail(why, why_len, "payload too long: %llu bytes (at most 2^40)", (unsigned long long)payload_len);
     if (!text_ok(cn, in.common_name, 1))
-        return fail(why, why_len, "bad signer name (common name): printable ASCII, not empty, NUL-padded");
+        return xce_fail(why, why_len, "bad signer name (common name): printable ASCII, not empty, NUL-padded");
     if (!text_ok(ou, in.org_unit, 0))
-        return fail(why, why_len, "bad signer name (organization unit): printable ASCII, NUL-padded");
+        return xce_fail(why, why_len, "bad signer name (organization unit): printable ASCII, NUL-padded");
     if (!text_ok(on, in.org_name, 0))
-        return fail(why, why_len, "bad signer name (organization name): printable ASCII, NUL-padded");
+        return xce_fail(why, why_len, "bad signer name (organization name): printable ASCII, NUL-padded");
     if (!all_zero(reserved3, 8))
-        return fail(why, why_len, "reserved field not zero (offset 248)");
+        return xce_fail(why, why_len, "reserved field not zero (offset 248)");
     /* the rollover key signs revocation images, and only those */
     if (type == XCE_IMAGE_REVOCATION && key_type != XCE_IMAGE_KEY_ROLLOVER)
-        return fail(why, why_len, "revocation image not signed with a rollover key (key type %c)", key_type);
+        return xce_fail(why, why_len, "revocation image not signed with a rollover key (key type %c)", key_type);
     if (type != XCE_IMAGE_REVOCATION && key_type == XCE_IMAGE_KEY_ROLLOVER)
-        return fail(why, why_len, "rollover key signs only revocation images (image type %u)", type);
+        return xce_fail(why, why_len, "rollover key signs only revocation images (image type %u)", type);
 
     in.type = (enum xce_image_type)type;
     in.key_type = (char)key_type;
@@ -179,9 +173,10 @@ int xce_image_check_name(const char *name, char key_type, char key_version, char
     for (const char *p = base;;) {
         const char *dot = strchr(p, '.');
         size_t n = dot ? (size_t)(dot - p) : strlen(p);
-        if (n == 3 && p[0] == 'S' && key_type_ok((unsigned char)p[1]) && key_version_ok((unsigned char)p[2])) {
+        if (n == 3 && p[0] == 'S' && xce_image_key_type_ok((unsigned char)p[1]) &&
+            xce_image_key_version_ok((unsigned char)p[2])) {
             if (p[1] != key_type || p[2] != key_version)
-                return fail(why, why_len, "name says %.3s, envelope says S%c%c", p, key_type, key_version);
+                return xce_fail(why, why_len, "name says %.3s, envelope says S%c%c", p, key_type, key_version);
             found = 1;
         }
         if (!dot)
@@ -189,8 +184,8 @@ int xce_image_check_name(const char *name, char key_type, char key_version, char
         p = dot + 1;
     }
     if (!found)
-        return fail(why, why_len, "not a signed image name: '%s' has no .S%c%c. component", base, key_type,
-                    key_version);
+        return xce_fail(why, why_len, "not a signed image name: '%s' has no .S%c%c. component", base, key_type,
+                        key_version);
     return 0;
 }
 
@@ -202,22 +197,22 @@ static int check_envelope(const xce_trust *t, const struct xce_image_info *in, u
     /* payload_len <= 2^40 (checked): no overflow */
     uint64_t total = XCE_IMG_HDR_LEN + in->payload_len + in->sig_bits / 8;
     if (file_len < total)
-        return fail(why, why_len, "truncated: %llu bytes, the header announces %llu", (unsigned long long)file_len,
-                    (unsigned long long)total);
+        return xce_fail(why, why_len, "truncated: %llu bytes, the header announces %llu", (unsigned long long)file_len,
+                        (unsigned long long)total);
     if (file_len > total)
-        return fail(why, why_len, "trailing data: %llu bytes, the header announces %llu",
-                    (unsigned long long)file_len, (unsigned long long)total);
+        return xce_fail(why, why_len, "trailing data: %llu bytes, the header announces %llu",
+                        (unsigned long long)file_len, (unsigned long long)total);
     if (name && xce_image_check_name(name, in->key_type, in->key_version, why, why_len) != 0)
         return -1;
     int revoked = 0;
     const xce_rsa_key *k = xce_trust_find(t, in->key_type, in->key_version, &revoked);
     if (!k)
-        return fail(why, why_len, "no such key: S%c%c", in->key_type, in->key_version);
+        return xce_fail(why, why_len, "no such key: S%c%c", in->key_type, in->key_version);
     if (revoked)
-        return fail(why, why_len, "key revoked: S%c%c", in->key_type, in->key_version);
+        return xce_fail(why, why_len, "key revoked: S%c%c", in->key_type, in->key_version);
     if (xce_rsa_key_bits(k) != in->sig_bits)
-        return fail(why, why_len, "signature length does not match key S%c%c: %u-bit signature, RSA-%u key",
-                    in->key_type, in->key_version, in->sig_bits, xce_rsa_key_bits(k));
+        return xce_fail(why, why_len, "signature length does not match key S%c%c: %u-bit signature, RSA-%u key",
+                        in->key_type, in->key_version, in->sig_bits, xce_rsa_key_bits(k));
     *key = k;
     return 0;
 }
@@ -453,8 +448,8 @@ int xce_image_header(const struct xce_image_info *info, uint8_t hdr[256])
     if (!info || !hdr)
         return XCE_ERR_INVAL;
     unsigned kt = (unsigned char)info->key_type, kv = (unsigned char)info->key_version;
-    if (info->type < XCE_IMAGE_FIRMWARE || info->type > XCE_IMAGE_REVOCATION || !key_type_ok(kt) ||
-        !key_version_ok(kv) || (info->type == XCE_IMAGE_REVOCATION) != (kt == XCE_IMAGE_KEY_ROLLOVER) ||
+    if (info->type < XCE_IMAGE_FIRMWARE || info->type > XCE_IMAGE_REVOCATION || !xce_image_key_type_ok(kt) ||
+        !xce_image_key_version_ok(kv) || (info->type == XCE_IMAGE_REVOCATION) != (kt == XCE_IMAGE_KEY_ROLLOVER) ||
         (info->sig_bits != 2048 && info->sig_bits != 3072 && info->sig_bits != 4096) ||
         info->payload_len > XCE_IMG_MAX_PAYLOAD)
         return XCE_ERR_INVAL;

@@ -22,6 +22,13 @@
 #define XCE_IMG_SERIAL_LEN 16
 #define XCE_IMG_MAX_SIG 512
 
+/* A key type letter (production, special, rollover), a key version. */
+static inline int xce_image_key_type_ok(unsigned c)
+{
+    return c == XCE_IMAGE_KEY_PRODUCTION || c == XCE_IMAGE_KEY_SPECIAL || c == XCE_IMAGE_KEY_ROLLOVER;
+}
+static inline int xce_image_key_version_ok(unsigned c) { return c >= 'A' && c <= 'Z'; }
+
 /* Check a 256-byte header (hdr points to at least XCE_IMG_HDR_LEN bytes,
  * len says how many there are) field by field; on success fill info (the
  * strings NUL-terminated) and return 0. On failure -1 with the reason in
@@ -84,5 +91,7 @@ int xce_trust_used_backup(const xce_trust *t);
 
 /* why: formatted into the caller's buffer (either may be NULL/0) */
 void xce_why(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same, then -1: return xce_fail(why, why_len, "...", ...); */
+int xce_fail(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -277,37 +277,73 @@ static int pkcs1_sig_encode(enum xce_hash_alg h, const uint8_t *d, size_t dlen, 
 
 static enum xce_hash_alg mgf_of(const struct xce_rsa_params *p) { return p->mgf1_hash ? p->mgf1_hash : p->hash; }
 
+/* No padding: the data as given, exactly one modulus long. */
+static int raw_encode(const uint8_t *d, size_t dlen, uint8_t *em, size_t k)
+{
+    if (dlen != k)
+        return XCE_ERR_INVAL;
+    memcpy(em, d, k);
+    return XCE_OK;
+}
+
+/* em (k->k bytes) = the encoding of in that p asks for. */
+typedef int (*rsa_encode)(const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *in, size_t in_len,
+                          uint8_t *em);
+
+static int sig_encode(const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *digest, size_t digest_len,
+                      uint8_t *em)
+{
+    switch (p->padding) {
+    case XCE_RSA_PKCS1:
+        return pkcs1_sig_encode(p->hash, digest, digest_len, em, k->k);
+    case XCE_RSA_PSS:
+        return mgf_of(p) != p->hash ? XCE_ERR_INVAL
+                                    : rsa_emsa_pss_encode(p->hash, digest, digest_len, p->salt_len, k->bits, em, k->k);
+    case XCE_RSA_NONE:
+        return raw_encode(digest, digest_len, em, k->k);
+    default:
+        return XCE_ERR_INVAL;
+    }
+}
+
+static int enc_encode(const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *in, size_t in_len,
+                      uint8_t *em)
+{
+    switch (p->padding) {
+    case XCE_RSA_PKCS1:
+        return rsa_eme_pkcs1_encode(in, in_len, em, k->k);
+    case XCE_RSA_OAEP:
+        return rsa_eme_oaep_encode(p->hash, mgf_of(p), p->label, p->label_len, in, in_len, em, k->k);
+    case XCE_RSA_NONE:
+        return raw_encode(in, in_len, em, k->k);
+    default:
+        return XCE_ERR_INVAL;
+    }
+}
+
+/* out (k->k bytes, *out_len) = prim(encode(in)); the encoding is held in
+ * secure memory and cleared. */
+static int encode_apply(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, rsa_encode encode,
+                        rsa_prim prim, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
+{
+    uint8_t *em = OPENSSL_secure_zalloc(k->k);
+    if (!em)
+        return XCE_ERR_NOMEM;
+    int rc = encode(k, p, in, in_len, em);
+    if (rc == XCE_OK)
+        rc = apply(dev, k, prim, em, out);
+    if (rc == XCE_OK)
+        *out_len = k->k;
+    OPENSSL_secure_clear_free(em, k->k);
+    return rc;
+}
+
 int xce_rsa_sign(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *digest,
                  size_t digest_len, uint8_t *sig, size_t *sig_len)
 {
     if (!dev || !k || !p || !digest || !sig || !sig_len || !xce_rsa_key_is_private(k))
         return XCE_ERR_INVAL;
-    uint8_t *em = OPENSSL_secure_zalloc(k->k);
-    if (!em)
-        return XCE_ERR_NOMEM;
-    int rc;
-    switch (p->padding) {
-    case XCE_RSA_PKCS1:
-        rc = pkcs1_sig_encode(p->hash, digest, digest_len, em, k->k);
-        break;
-    case XCE_RSA_PSS:
-        rc = mgf_of(p) != p->hash ? XCE_ERR_INVAL
-                                  : rsa_emsa_pss_encode(p->hash, digest, digest_len, p->salt_len, k->bits, em, k->k);
-        break;
-    case XCE_RSA_NONE:
-        rc = digest_len == k->k ? XCE_OK : XCE_ERR_INVAL;
-        if (rc == XCE_OK)
-            memcpy(em, digest, k->k);
-        break;
-    default:
-        rc = XCE_ERR_INVAL;
-    }
-    if (rc == XCE_OK)
-        rc = apply(dev, k, rsa_private, em, sig);
-    if (rc == XCE_OK)
-        *sig_len = k->k;
-    OPENSSL_secure_clear_free(em, k->k);
-    return rc;
+    return encode_apply(dev, k, p, sig_encode, rsa_private, digest, digest_len, sig, sig_len);
 }
 
 int xce_rsa_verify(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *digest,
@@ -351,31 +387,7 @@ int xce_rsa_encrypt(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_par
 {
     if (!dev || !k || !p || (!in && in_len) || !out || !out_len)
         return XCE_ERR_INVAL;
-    uint8_t *em = OPENSSL_secure_zalloc(k->k);
-    if (!em)
-        return XCE_ERR_NOMEM;
-    int rc;
-    switch (p->padding) {
-    case XCE_RSA_PKCS1:
-        rc = rsa_eme_pkcs1_encode(in, in_len, em, k->k);
-        break;
-    case XCE_RSA_OAEP:
-        rc = rsa_eme_oaep_encode(p->hash, mgf_of(p), p->label, p->label_len, in, in_len, em, k->k);
-        break;
-    case XCE_RSA_NONE:
-        rc = in_len == k->k ? XCE_OK : XCE_ERR_INVAL;
-        if (rc == XCE_OK)
-            memcpy(em, in, k->k);
-        break;
-    default:
-        rc = XCE_ERR_INVAL;
-    }
-    if (rc == XCE_OK)
-        rc = apply(dev, k, rsa_public, em, out);
-    if (rc == XCE_OK)
-        *out_len = k->k;
-    OPENSSL_secure_clear_free(em, k->k);
-    return rc;
+    return encode_apply(dev, k, p, enc_encode, rsa_public, in, in_len, out, out_len);
 }
 
 int xce_rsa_decrypt(xce_dev *dev, const xce_rsa_key *k, const struct xce_rsa_params *p, const uint8_t *in,

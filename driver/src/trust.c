@@ -94,18 +94,6 @@ struct xce_trust {
     struct tkey *keys[XCE_TRUST_MAX_KEYS];   /* store order; never removed while open */
 };
 
-static int fail(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *why, size_t why_len, const char *fmt, ...)
-{
-    if (why && why_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 static const char *type_name(char t)
 {
     return t == XCE_IMAGE_KEY_PRODUCTION ? "production"
@@ -113,13 +101,6 @@ static const char *type_name(char t)
            : t == XCE_IMAGE_KEY_ROLLOVER ? "rollover"
                                          : "?";
 }
-
-static int type_ok(unsigned c)
-{
-    return c == XCE_IMAGE_KEY_PRODUCTION || c == XCE_IMAGE_KEY_SPECIAL || c == XCE_IMAGE_KEY_ROLLOVER;
-}
-
-static int version_ok(unsigned c) { return c >= 'A' && c <= 'Z'; }
 
 /* store order: key type letter, then version */
 static int key_cmp(char t1, char v1, char t2, char v2)
@@ -156,37 +137,37 @@ static int spki_decode(const uint8_t *der, size_t len, unsigned *bits, uint8_t *
     if (mod)
         *mod = NULL;
     if (len == 0 || len > XCE_SPKI_MAX)
-        return fail(why, why_len, "bad key: %zu bytes of DER (1..%d)", len, XCE_SPKI_MAX);
+        return xce_fail(why, why_len, "bad key: %zu bytes of DER (1..%d)", len, XCE_SPKI_MAX);
     const unsigned char *p = der;
     EVP_PKEY *pk = d2i_PUBKEY(NULL, &p, (long)len);
     unsigned char *re = NULL;
     BIGNUM *n = NULL, *e = NULL;
     int rc = -1;
     if (!pk || p != der + len) {
-        fail(why, why_len, "bad key: not a DER SubjectPublicKeyInfo");
+        xce_fail(why, why_len, "bad key: not a DER SubjectPublicKeyInfo");
         goto out;
     }
     if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
-        fail(why, why_len, "bad key: not an RSA key");
+        xce_fail(why, why_len, "bad key: not an RSA key");
         goto out;
     }
     int re_len = i2d_PUBKEY(pk, &re);
     if (re_len < 0 || (size_t)re_len != len || memcmp(re, der, len) != 0) {
-        fail(why, why_len, "bad key: not in canonical DER");
+        xce_fail(why, why_len, "bad key: not in canonical DER");
         goto out;
     }
     if (!EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) ||
         !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e)) {
-        fail(why, why_len, "bad key: no RSA modulus and exponent");
+        xce_fail(why, why_len, "bad key: no RSA modulus and exponent");
         goto out;
     }
     unsigned b = (unsigned)BN_num_bits(n);
     if (b != 2048 && b != 3072 && b != 4096) {
-        fail(why, why_len, "bad key: RSA-%u (2048, 3072 or 4096 bits)", b);
+        xce_fail(why, why_len, "bad key: RSA-%u (2048, 3072 or 4096 bits)", b);
         goto out;
     }
     if (!BN_is_odd(n) || !BN_is_odd(e) || BN_num_bits(e) < 2 || BN_num_bits(e) > 256) {
-        fail(why, why_len, "bad key: public exponent or modulus unusable (odd, exponent 3..2^256)");
+        xce_fail(why, why_len, "bad key: public exponent or modulus unusable (odd, exponent 3..2^256)");
         goto out;
     }
     if (mod) {
@@ -195,7 +176,7 @@ static int spki_decode(const uint8_t *der, size_t len, unsigned *bits, uint8_t *
         if (!*mod || BN_bn2bin(n, *mod) != (int)*mod_len) {
             free(*mod);
             *mod = NULL;
-            fail(why, why_len, "out of memory");
+            xce_fail(why, why_len, "out of memory");
             goto out;
         }
     }
@@ -215,7 +196,7 @@ int xce_spki_check(const uint8_t *der, size_t len, unsigned *bits, char *why, si
 {
     unsigned b = 0;
     if (!der || spki_decode(der, len, &b, NULL, NULL, why, why_len) != 0)
-        return der ? -1 : fail(why, why_len, "bad key: none");
+        return der ? -1 : xce_fail(why, why_len, "bad key: none");
     if (bits)
         *bits = b;
     return 0;
@@ -227,7 +208,7 @@ static struct tkey *tkey_new(char type, char version, int revoked, const uint8_t
 {
     struct tkey *k = calloc(1, sizeof *k);
     if (!k) {
-        fail(why, why_len, "out of memory");
+        xce_fail(why, why_len, "out of memory");
         return NULL;
     }
     k->type = type;
@@ -239,7 +220,7 @@ static struct tkey *tkey_new(char type, char version, int revoked, const uint8_t
     }
     k->spki = malloc(len);
     if (!k->spki) {
-        fail(why, why_len, "out of memory");
+        xce_fail(why, why_len, "out of memory");
         tkey_free(k);
         return NULL;
     }
@@ -247,7 +228,7 @@ static struct tkey *tkey_new(char type, char version, int revoked, const uint8_t
     k->spki_len = len;
     int rc = xce_rsa_key_parse(k->spki, len, NULL, &k->rsa);
     if (rc != XCE_OK || xce_rsa_key_bits(k->rsa) != k->bits) {
-        fail(why, why_len, "bad key: libxce cannot use it (%s)", xce_strerror(rc));
+        xce_fail(why, why_len, "bad key: libxce cannot use it (%s)", xce_strerror(rc));
         tkey_free(k);
         return NULL;
     }
@@ -329,19 +310,19 @@ static int decode(const uint8_t *buf, size_t len, xce_trust **out, char *why, si
     uint32_t file_len = xce_rd_u32le(&rd);
     uint64_t generation = rd_u64le(&rd);
     if (rd.err)
-        return fail(why, why_len, "truncated: %zu bytes", len);
+        return xce_fail(why, why_len, "truncated: %zu bytes", len);
     if (memcmp(magic, XCE_TRUST_MAGIC, XCE_TRUST_MAGIC_LEN) != 0)
-        return fail(why, why_len, "bad magic (not a key store)");
+        return xce_fail(why, why_len, "bad magic (not a key store)");
     if (format != XCE_TRUST_FORMAT)
-        return fail(why, why_len, "unsupported format version %u (this driver reads %d)", format, XCE_TRUST_FORMAT);
+        return xce_fail(why, why_len, "unsupported format version %u (this driver reads %d)", format, XCE_TRUST_FORMAT);
     if (n < 1 || n > XCE_TRUST_MAX_KEYS)
-        return fail(why, why_len, "bad key count %u (1..%d)", n, XCE_TRUST_MAX_KEYS);
+        return xce_fail(why, why_len, "bad key count %u (1..%d)", n, XCE_TRUST_MAX_KEYS);
     if (file_len < XCE_TRUST_HDR_LEN + DIGEST_LEN || file_len > XCE_TRUST_MAX_FILE)
-        return fail(why, why_len, "bad file length %u", file_len);
+        return xce_fail(why, why_len, "bad file length %u", file_len);
     if (len < file_len)
-        return fail(why, why_len, "truncated: %zu bytes, the header announces %u", len, file_len);
+        return xce_fail(why, why_len, "truncated: %zu bytes, the header announces %u", len, file_len);
     if (len > file_len)
-        return fail(why, why_len, "trailing data: %zu bytes, the header announces %u", len, file_len);
+        return xce_fail(why, why_len, "trailing data: %zu bytes, the header announces %u", len, file_len);
 
     /* the digest before anything else is interpreted */
     struct xce_rd whole;
@@ -350,15 +331,15 @@ static int decode(const uint8_t *buf, size_t len, xce_trust **out, char *why, si
     const uint8_t *stored = xce_rd_ptr(&whole, DIGEST_LEN);
     uint8_t md[DIGEST_LEN];
     if (whole.err)
-        return fail(why, why_len, "truncated");   /* not reached: the length was checked */
+        return xce_fail(why, why_len, "truncated");   /* not reached: the length was checked */
     if (EVP_Digest(body, len - DIGEST_LEN, md, NULL, EVP_sha512(), NULL) != 1)
-        return fail(why, why_len, "cannot compute SHA-512");
+        return xce_fail(why, why_len, "cannot compute SHA-512");
     if (CRYPTO_memcmp(md, stored, DIGEST_LEN) != 0)
-        return fail(why, why_len, "digest mismatch");
+        return xce_fail(why, why_len, "digest mismatch");
 
     xce_trust *t = calloc(1, sizeof *t);
     if (!t)
-        return fail(why, why_len, "out of memory");
+        return xce_fail(why, why_len, "out of memory");
     t->generation = generation;
     struct xce_rd kr;                 /* the keys: what lies between header and digest */
     xce_rd_init(&kr, body, len - DIGEST_LEN);
@@ -369,44 +350,44 @@ static int decode(const uint8_t *buf, size_t len, xce_trust **out, char *why, si
         unsigned bits = xce_rd_u16le(&kr), klen = xce_rd_u16le(&kr);
         const uint8_t *der = xce_rd_ptr(&kr, klen);
         if (kr.err) {
-            fail(why, why_len, "truncated: key %u of %u", i + 1, n);
+            xce_fail(why, why_len, "truncated: key %u of %u", i + 1, n);
             goto bad;
         }
-        if (!type_ok(type) || !version_ok(version)) {
-            fail(why, why_len, "key %u: bad key type or version 0x%02x 0x%02x", i + 1, type, version);
+        if (!xce_image_key_type_ok(type) || !xce_image_key_version_ok(version)) {
+            xce_fail(why, why_len, "key %u: bad key type or version 0x%02x 0x%02x", i + 1, type, version);
             goto bad;
         }
         if (state != STATE_ACTIVE && state != STATE_REVOKED) {
-            fail(why, why_len, "key S%c%c: bad state %u", type, version, state);
+            xce_fail(why, why_len, "key S%c%c: bad state %u", type, version, state);
             goto bad;
         }
         if (res) {
-            fail(why, why_len, "key S%c%c: reserved field not zero", type, version);
+            xce_fail(why, why_len, "key S%c%c: reserved field not zero", type, version);
             goto bad;
         }
         if (i && key_cmp(t->keys[i - 1]->type, t->keys[i - 1]->version, (char)type, (char)version) >= 0) {
-            fail(why, why_len, "key S%c%c: keys out of order or repeated", type, version);
+            xce_fail(why, why_len, "key S%c%c: keys out of order or repeated", type, version);
             goto bad;
         }
         struct tkey *k = tkey_new((char)type, (char)version, state == STATE_REVOKED, der, klen, ewhy, sizeof ewhy);
         if (!k) {
-            fail(why, why_len, "key S%c%c: %s", type, version, ewhy);
+            xce_fail(why, why_len, "key S%c%c: %s", type, version, ewhy);
             goto bad;
         }
         t->keys[t->n++] = k;
         if (k->bits != bits) {
-            fail(why, why_len, "key S%c%c: %u bits recorded, the key has %u", type, version, bits, k->bits);
+            xce_fail(why, why_len, "key S%c%c: %u bits recorded, the key has %u", type, version, bits, k->bits);
             goto bad;
         }
         for (unsigned j = 0; j < i; j++)
             if (same_key(t->keys[j], k)) {
-                fail(why, why_len, "key S%c%c: the same key as S%c%c", type, version, t->keys[j]->type,
-                     t->keys[j]->version);
+                xce_fail(why, why_len, "key S%c%c: the same key as S%c%c", type, version, t->keys[j]->type,
+                         t->keys[j]->version);
                 goto bad;
             }
     }
     if (xce_rd_left(&kr)) {
-        fail(why, why_len, "trailing data: %zu bytes after the last key", xce_rd_left(&kr));
+        xce_fail(why, why_len, "trailing data: %zu bytes after the last key", xce_rd_left(&kr));
         goto bad;
     }
     *out = t;
@@ -422,7 +403,7 @@ int xce_trust_parse(const uint8_t *buf, size_t len, xce_trust **out, char *why, 
         return -1;
     *out = NULL;
     if (!buf && len)
-        return fail(why, why_len, "no data");
+        return xce_fail(why, why_len, "no data");
     return decode(buf, len, out, why, why_len);
 }
 
@@ -453,17 +434,17 @@ static int read_file(const char *path, size_t cap, uint8_t **out, size_t *out_le
     if (fd < 0) {
         if (missing)
             *missing = errno == ENOENT;
-        return fail(why, why_len, "cannot open: %s", strerror(errno));
+        return xce_fail(why, why_len, "cannot open: %s", strerror(errno));
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return fail(why, why_len, "not a regular file");
+        return xce_fail(why, why_len, "not a regular file");
     }
     uint8_t *b = malloc(cap + 1);
     if (!b) {
         close(fd);
-        return fail(why, why_len, "out of memory");
+        return xce_fail(why, why_len, "out of memory");
     }
     size_t got = 0;
     while (got < cap + 1) {
@@ -474,7 +455,7 @@ static int read_file(const char *path, size_t cap, uint8_t **out, size_t *out_le
             int e = errno;
             free(b);
             close(fd);
-            return fail(why, why_len, "cannot read: %s", strerror(e));
+            return xce_fail(why, why_len, "cannot read: %s", strerror(e));
         }
         if (r == 0)
             break;
@@ -484,7 +465,7 @@ static int read_file(const char *path, size_t cap, uint8_t **out, size_t *out_le
     if (got > cap) {
         if (!too_big) {
             free(b);
-            return fail(why, why_len, "too large (more than %zu bytes)", cap);
+            return xce_fail(why, why_len, "too large (more than %zu bytes)", cap);
         }
         *too_big = 1;
     }
@@ -515,12 +496,12 @@ static int lock_dir(const char *dir, char *why, size_t why_len)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return fail(why, why_len, "cannot open %s: %s", dir, strerror(errno));
+        return xce_fail(why, why_len, "cannot open %s: %s", dir, strerror(errno));
     while (flock(fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
             int e = errno;
             close(fd);
-            return fail(why, why_len, "cannot lock %s: %s", dir, strerror(e));
+            return xce_fail(why, why_len, "cannot lock %s: %s", dir, strerror(e));
         }
     }
     return fd;
@@ -532,10 +513,10 @@ static int write_copy(const char *dir, const char *name, const uint8_t *buf, siz
     char tmp[PATH_MAX], final[PATH_MAX], tname[64];
     snprintf(tname, sizeof tname, ".%s.XXXXXX", name);
     if (!path_join(tmp, sizeof tmp, dir, tname) || !path_join(final, sizeof final, dir, name))
-        return fail(why, why_len, "key store path too long");
+        return xce_fail(why, why_len, "key store path too long");
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
-        return fail(why, why_len, "cannot write the %s copy in %s: %s", name, dir, strerror(errno));
+        return xce_fail(why, why_len, "cannot write the %s copy in %s: %s", name, dir, strerror(errno));
     int ok = fchmod(fd, 0644) == 0;
     for (size_t off = 0; ok && off < len;) {
         ssize_t w = write(fd, buf + off, len - off);
@@ -552,10 +533,10 @@ static int write_copy(const char *dir, const char *name, const uint8_t *buf, siz
         ok = 0, e = errno;
     if (!ok) {
         unlink(tmp);
-        return fail(why, why_len, "cannot write the %s copy in %s: %s", name, dir, strerror(e ? e : EIO));
+        return xce_fail(why, why_len, "cannot write the %s copy in %s: %s", name, dir, strerror(e ? e : EIO));
     }
     if (fsync_dir(dir) != 0)
-        return fail(why, why_len, "cannot sync %s: %s", dir, strerror(errno));
+        return xce_fail(why, why_len, "cannot sync %s: %s", dir, strerror(errno));
     return 0;
 }
 
@@ -572,7 +553,7 @@ int xce_trust_open(const char *dir, xce_trust **out, char *why, size_t why_len)
         dir = default_dir();
     char ppath[PATH_MAX], bpath[PATH_MAX];
     if (!path_join(ppath, sizeof ppath, dir, "primary") || !path_join(bpath, sizeof bpath, dir, "backup")) {
-        fail(why, why_len, "key store path too long");
+        xce_fail(why, why_len, "key store path too long");
         return XCE_ERR_INVAL;
     }
     char pwhy[200] = "", bwhy[200] = "";
@@ -587,29 +568,29 @@ int xce_trust_open(const char *dir, xce_trust **out, char *why, size_t why_len)
     int rc = XCE_OK;
     if (pok) {
         if (!bok && bmissing)
-            fail(why, why_len, "backup copy of the key store in %s missing: the next change rewrites it", dir);
+            xce_fail(why, why_len, "backup copy of the key store in %s missing: the next change rewrites it", dir);
         else if (!bok)
-            fail(why, why_len, "backup copy of the key store in %s damaged (%s): the next change rewrites it", dir,
-                 bwhy);
+            xce_fail(why, why_len, "backup copy of the key store in %s damaged (%s): the next change rewrites it", dir,
+                     bwhy);
         else if (plen != blen || memcmp(pbuf, bbuf, plen) != 0)
-            fail(why, why_len, "backup copy of the key store in %s differs from the primary (an interrupted "
-                 "change?): using the primary", dir);
+            xce_fail(why, why_len, "backup copy of the key store in %s differs from the primary (an interrupted "
+                     "change?): using the primary", dir);
         *out = pt;
         pt = NULL;
     } else if (bok) {
         if (pmissing)
-            fail(why, why_len, "primary copy of the key store in %s missing: using the backup", dir);
+            xce_fail(why, why_len, "primary copy of the key store in %s missing: using the backup", dir);
         else
-            fail(why, why_len, "primary copy of the key store in %s damaged (%s): using the backup", dir, pwhy);
+            xce_fail(why, why_len, "primary copy of the key store in %s damaged (%s): using the backup", dir, pwhy);
         bt->used_backup = 1;
         *out = bt;
         bt = NULL;
     } else if (pmissing && bmissing) {
-        fail(why, why_len, "no key store in %s (create one with xce image trust install)", dir);
+        xce_fail(why, why_len, "no key store in %s (create one with xce image trust install)", dir);
         rc = XCE_ERR_INVAL;
     } else {
-        fail(why, why_len, "key store in %s unusable: primary: %s; backup: %s", dir, pmissing ? "missing" : pwhy,
-             bmissing ? "missing" : bwhy);
+        xce_fail(why, why_len, "key store in %s unusable: primary: %s; backup: %s", dir, pmissing ? "missing" : pwhy,
+                 bmissing ? "missing" : bwhy);
         rc = XCE_ERR_INVAL;
     }
     if (*out && !((*out)->dir = strdup(dir))) {
@@ -666,7 +647,7 @@ static int pem_to_spki(const uint8_t *pem, size_t len, uint8_t **der, size_t *de
     EVP_PKEY *pk = NULL;
     OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(&pk, "PEM", NULL, "RSA", 0, NULL, NULL);
     if (!dctx)
-        return fail(why, why_len, "out of memory");
+        return xce_fail(why, why_len, "out of memory");
     OSSL_DECODER_CTX_set_passphrase_cb(dctx, no_passphrase, NULL);
     const unsigned char *p = pem;
     size_t left = len;
@@ -676,13 +657,13 @@ static int pem_to_spki(const uint8_t *pem, size_t len, uint8_t **der, size_t *de
     BIGNUM *d = NULL;
     unsigned char *out = NULL;
     if (!ok) {
-        fail(why, why_len, "not a PEM RSA public key");
+        xce_fail(why, why_len, "not a PEM RSA public key");
     } else if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_D, &d)) {
-        fail(why, why_len, "holds a private key: install public keys only");
+        xce_fail(why, why_len, "holds a private key: install public keys only");
     } else {
         int n = i2d_PUBKEY(pk, &out);
         if (n <= 0)
-            fail(why, why_len, "cannot encode the key");
+            xce_fail(why, why_len, "cannot encode the key");
         else {
             *der = out;
             *der_len = (size_t)n;
@@ -709,7 +690,8 @@ static int key_file_name(const char *name, char *type, char *version)
         if (strncmp(name, words[i].word, wl) != 0)
             continue;
         const char *v = name + wl;
-        if (!version_ok((unsigned char)v[0]) || (strcmp(v + 1, ".pem") != 0 && strcmp(v + 1, ".pub.pem") != 0))
+        if (!xce_image_key_version_ok((unsigned char)v[0]) ||
+            (strcmp(v + 1, ".pem") != 0 && strcmp(v + 1, ".pub.pem") != 0))
             return 0;
         *type = words[i].type;
         *version = v[0];
@@ -742,7 +724,7 @@ int xce_trust_install(const char *dir, const char *src_dir, char *why, size_t wh
 
     DIR *d = opendir(src_dir);
     if (!d) {
-        fail(why, why_len, "cannot read %s: %s", src_dir, strerror(errno));
+        xce_fail(why, why_len, "cannot read %s: %s", src_dir, strerror(errno));
         return XCE_ERR_INVAL;
     }
     struct dirent *de;
@@ -752,21 +734,21 @@ int xce_trust_install(const char *dir, const char *src_dir, char *why, size_t wh
             continue;   /* only PEM files are keys; anything else (a README) is left alone */
         char type, version;
         if (!key_file_name(name, &type, &version)) {
-            fail(why, why_len, "%s/%s: unexpected name: public keys are named production|special|rollover-A..Z.pem "
-                 "(or .pub.pem)", src_dir, name);
+            xce_fail(why, why_len, "%s/%s: unexpected name: public keys are named production|special|rollover-A..Z.pem "
+                     "(or .pub.pem)", src_dir, name);
             goto out;
         }
         for (unsigned i = 0; i < n; i++)
             if (keys[i]->type == type && keys[i]->version == version) {
-                fail(why, why_len, "%s and %s in %s are both %s key %c", files[i], name, src_dir, type_name(type),
-                     version);
+                xce_fail(why, why_len, "%s and %s in %s are both %s key %c", files[i], name, src_dir, type_name(type),
+                         version);
                 goto out;
             }
         uint8_t *pem = NULL, *der = NULL;
         size_t pem_len = 0, der_len = 0;
         if (!path_join(path, sizeof path, src_dir, name) ||
             read_file(path, PEM_MAX, &pem, &pem_len, NULL, NULL, kwhy, sizeof kwhy) != 0) {
-            fail(why, why_len, "%s/%s: %s", src_dir, name, kwhy);
+            xce_fail(why, why_len, "%s/%s: %s", src_dir, name, kwhy);
             goto out;
         }
         int ok = pem_to_spki(pem, pem_len, &der, &der_len, kwhy, sizeof kwhy) == 0;
@@ -775,7 +757,7 @@ int xce_trust_install(const char *dir, const char *src_dir, char *why, size_t wh
         OPENSSL_free(der);
         char *fname = k ? strdup(name) : NULL;
         if (!k || !fname) {
-            fail(why, why_len, "%s/%s: %s", src_dir, name, k ? "out of memory" : kwhy);
+            xce_fail(why, why_len, "%s/%s: %s", src_dir, name, k ? "out of memory" : kwhy);
             tkey_free(k);
             goto out;
         }
@@ -791,29 +773,29 @@ int xce_trust_install(const char *dir, const char *src_dir, char *why, size_t wh
         n++;
     }
     if (n == 0) {
-        fail(why, why_len, "no public keys in %s (production-A.pem, special-A.pem, rollover-A.pem, ...)", src_dir);
+        xce_fail(why, why_len, "no public keys in %s (production-A.pem, special-A.pem, rollover-A.pem, ...)", src_dir);
         goto out;
     }
     for (unsigned i = 0; i < n; i++)
         for (unsigned j = 0; j < i; j++)
             if (same_key(keys[i], keys[j])) {
-                fail(why, why_len, "%s and %s in %s hold the same key", files[j], files[i], src_dir);
+                xce_fail(why, why_len, "%s and %s in %s hold the same key", files[j], files[i], src_dir);
                 goto out;
             }
 
     /* the directory: new, or one without a store */
     if (mkdir(dir, 0755) == 0) {
         if (chmod(dir, 0755) != 0) {
-            fail(why, why_len, "cannot set the mode of %s: %s", dir, strerror(errno));
+            xce_fail(why, why_len, "cannot set the mode of %s: %s", dir, strerror(errno));
             goto out;
         }
     } else if (errno != EEXIST) {
-        fail(why, why_len, "cannot create %s: %s", dir, strerror(errno));
+        xce_fail(why, why_len, "cannot create %s: %s", dir, strerror(errno));
         goto out;
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fail(why, why_len, "%s is not a directory", dir);
+        xce_fail(why, why_len, "%s is not a directory", dir);
         goto out;
     }
     if ((lock = lock_dir(dir, why, why_len)) < 0)
@@ -821,12 +803,12 @@ int xce_trust_install(const char *dir, const char *src_dir, char *why, size_t wh
     static const char *const copies[] = { "primary", "backup" };
     for (int i = 0; i < 2; i++)
         if (path_join(path, sizeof path, dir, copies[i]) && lstat(path, &st) == 0) {
-            fail(why, why_len, "a key store already exists in %s", dir);
+            xce_fail(why, why_len, "a key store already exists in %s", dir);
             goto out;
         }
     rc = encode(1, keys, n, &store, &store_len);
     if (rc != XCE_OK) {
-        fail(why, why_len, "cannot encode the key store: %s", xce_strerror(rc));
+        xce_fail(why, why_len, "cannot encode the key store: %s", xce_strerror(rc));
         goto out;
     }
     rc = XCE_ERR_INVAL;
@@ -834,7 +816,7 @@ int xce_trust_install(const char *dir, const char *src_dir, char *why, size_t wh
         write_copy(dir, "primary", store, store_len, why, why_len) != 0)
         goto out;
     rc = XCE_OK;
-    fail(why, why_len, "installed %u key%s in %s", n, n == 1 ? "" : "s", dir);
+    xce_fail(why, why_len, "installed %u key%s in %s", n, n == 1 ? "" : "s", dir);
 out:
     if (lock >= 0)
         close(lock);   /* releases the lock */
@@ -857,11 +839,11 @@ int xce_revocation_parse(const uint8_t *p, size_t len, struct xce_revk *out, cha
     const uint8_t *magic = xce_rd_ptr(&rd, XCE_REVK_MAGIC_LEN);
     uint32_t count = xce_rd_u32le(&rd);
     if (rd.err)
-        return fail(why, why_len, "bad revocation payload: truncated (%zu bytes)", len);
+        return xce_fail(why, why_len, "bad revocation payload: truncated (%zu bytes)", len);
     if (memcmp(magic, XCE_REVK_MAGIC, XCE_REVK_MAGIC_LEN) != 0)
-        return fail(why, why_len, "bad revocation payload: bad magic");
+        return xce_fail(why, why_len, "bad revocation payload: bad magic");
     if (count < 1 || count > XCE_REVK_MAX_RECORDS)
-        return fail(why, why_len, "bad revocation payload: record count %u (1..%d)", count, XCE_REVK_MAX_RECORDS);
+        return xce_fail(why, why_len, "bad revocation payload: record count %u (1..%d)", count, XCE_REVK_MAX_RECORDS);
     char kwhy[160];
     for (unsigned i = 0; i < count; i++) {
         struct xce_revk_record *r = &out->rec[i];
@@ -869,34 +851,35 @@ int xce_revocation_parse(const uint8_t *p, size_t len, struct xce_revk *out, cha
         unsigned klen = xce_rd_u16le(&rd);
         const uint8_t *der = xce_rd_ptr(&rd, klen);
         if (rd.err)
-            return fail(why, why_len, "bad revocation payload: truncated (record %u)", i + 1);
+            return xce_fail(why, why_len, "bad revocation payload: truncated (record %u)", i + 1);
         if (action != XCE_REVK_ADD && action != XCE_REVK_REVOKE)
-            return fail(why, why_len, "bad revocation payload: record %u: bad action %u", i + 1, action);
+            return xce_fail(why, why_len, "bad revocation payload: record %u: bad action %u", i + 1, action);
         if (type != XCE_IMAGE_KEY_PRODUCTION && type != XCE_IMAGE_KEY_SPECIAL)
-            return fail(why, why_len, "bad revocation payload: record %u: bad key type 0x%02x (P or S)", i + 1, type);
-        if (!version_ok(version))
-            return fail(why, why_len, "bad revocation payload: record %u: bad key version 0x%02x", i + 1, version);
+            return xce_fail(why, why_len, "bad revocation payload: record %u: bad key type 0x%02x (P or S)", i + 1,
+                            type);
+        if (!xce_image_key_version_ok(version))
+            return xce_fail(why, why_len, "bad revocation payload: record %u: bad key version 0x%02x", i + 1, version);
         if (res)
-            return fail(why, why_len, "bad revocation payload: record %u: reserved field not zero", i + 1);
+            return xce_fail(why, why_len, "bad revocation payload: record %u: reserved field not zero", i + 1);
         r->action = (int)action;
         r->key_type = (char)type;
         r->key_version = (char)version;
         if (action == XCE_REVK_ADD) {
             if (spki_decode(der, klen, &r->bits, NULL, NULL, kwhy, sizeof kwhy) != 0)
-                return fail(why, why_len, "bad revocation payload: record %u: %s", i + 1, kwhy);
+                return xce_fail(why, why_len, "bad revocation payload: record %u: %s", i + 1, kwhy);
             r->spki = der;
             r->spki_len = klen;
         } else if (klen) {
-            return fail(why, why_len, "bad revocation payload: record %u: a revoke carries no key", i + 1);
+            return xce_fail(why, why_len, "bad revocation payload: record %u: a revoke carries no key", i + 1);
         }
         for (unsigned j = 0; j < i; j++)
             if (out->rec[j].action == r->action && out->rec[j].key_type == r->key_type &&
                 out->rec[j].key_version == r->key_version)
-                return fail(why, why_len, "bad revocation payload: record %u repeats record %u", i + 1, j + 1);
+                return xce_fail(why, why_len, "bad revocation payload: record %u repeats record %u", i + 1, j + 1);
         out->n = i + 1;
     }
     if (xce_rd_left(&rd))
-        return fail(why, why_len, "bad revocation payload: trailing data (%zu bytes)", xce_rd_left(&rd));
+        return xce_fail(why, why_len, "bad revocation payload: trailing data (%zu bytes)", xce_rd_left(&rd));
     return 0;
 }
 
@@ -907,7 +890,7 @@ static int read_revocation(const char *path, uint8_t **buf, size_t *len, char *w
     int too_big = 0;
     char rwhy[160];
     if (read_file(path, REVK_IMAGE_MAX, buf, len, NULL, &too_big, rwhy, sizeof rwhy) != 0) {
-        fail(why, why_len, "%s: %s", path, rwhy);
+        xce_fail(why, why_len, "%s: %s", path, rwhy);
         return XCE_ERR_INVAL;
     }
     if (!too_big)
@@ -916,9 +899,9 @@ static int read_revocation(const char *path, uint8_t **buf, size_t *len, char *w
     int rc = XCE_ERR_AUTH;
     if (xce_image_parse_header(*buf, *len, &info, why, why_len) == 0) {
         if (info.type != XCE_IMAGE_REVOCATION)
-            fail(why, why_len, "not a revocation image (image type %u)", info.type);
+            xce_fail(why, why_len, "not a revocation image (image type %u)", info.type);
         else
-            fail(why, why_len, "revocation image too large (more than %d bytes)", REVK_IMAGE_MAX);
+            xce_fail(why, why_len, "revocation image too large (more than %d bytes)", REVK_IMAGE_MAX);
         rc = XCE_ERR_INVAL;
     }
     free(*buf);
@@ -948,8 +931,8 @@ static int store_changed(const xce_trust *t, char *why, size_t why_len)
     int changed = encode(t->generation, t->keys, t->n, &a, &al) != XCE_OK ||
                   encode(now->generation, now->keys, now->n, &b, &bl) != XCE_OK || al != bl || memcmp(a, b, al) != 0;
     if (changed)
-        fail(why, why_len, "the key store in %s changed since it was opened (generation %llu, now %llu): reopen it",
-             t->dir, (unsigned long long)t->generation, (unsigned long long)now->generation);
+        xce_fail(why, why_len, "the key store in %s changed since it was opened (generation %llu, now %llu): reopen it",
+                 t->dir, (unsigned long long)t->generation, (unsigned long long)now->generation);
     free(a);
     free(b);
     xce_trust_close(now);
@@ -965,7 +948,7 @@ int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, in
         (key_type != XCE_IMAGE_KEY_PRODUCTION && key_type != XCE_IMAGE_KEY_SPECIAL))
         return XCE_ERR_INVAL;
     if (!t->dir) {
-        fail(why, why_len, "the key store was not opened from a directory");
+        xce_fail(why, why_len, "the key store was not opened from a directory");
         return XCE_ERR_INVAL;
     }
     uint8_t *buf = NULL, *store = NULL;
@@ -995,7 +978,7 @@ int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, in
         goto out;
     rc = XCE_ERR_INVAL;
     if (info.type != XCE_IMAGE_REVOCATION) {
-        fail(why, why_len, "not a revocation image (image type %u)", info.type);
+        xce_fail(why, why_len, "not a revocation image (image type %u)", info.type);
         goto out;
     }
     struct xce_revk rv;
@@ -1013,31 +996,31 @@ int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, in
         struct tkey *have = find_in(next, n, kt, kv);
         if (action == XCE_REVK_ADD) {
             if (have && have->revoked) {
-                fail(why, why_len, "key S%c%c was revoked: a revoked key can never verify again", kt, kv);
+                xce_fail(why, why_len, "key S%c%c was revoked: a revoked key can never verify again", kt, kv);
                 goto out;
             }
             if (have) {
-                fail(why, why_len, "key S%c%c already in the store", kt, kv);
+                xce_fail(why, why_len, "key S%c%c already in the store", kt, kv);
                 goto out;
             }
             struct tkey *k = tkey_new(kt, kv, 0, rec->spki, rec->spki_len, kwhy, sizeof kwhy);
             if (!k) {
-                fail(why, why_len, "key S%c%c: %s", kt, kv, kwhy);
+                xce_fail(why, why_len, "key S%c%c: %s", kt, kv, kwhy);
                 goto out;
             }
             added[nadded++] = k;
             for (unsigned i = 0; i < n; i++)
                 if (same_key(next[i], k)) {
                     if (next[i]->revoked)
-                        fail(why, why_len, "key S%c%c is revoked key S%c%c: a revoked key can never verify again",
-                             kt, kv, next[i]->type, next[i]->version);
+                        xce_fail(why, why_len, "key S%c%c is revoked key S%c%c: a revoked key can never verify again",
+                                 kt, kv, next[i]->type, next[i]->version);
                     else
-                        fail(why, why_len, "key S%c%c is the same key as S%c%c", kt, kv, next[i]->type,
-                             next[i]->version);
+                        xce_fail(why, why_len, "key S%c%c is the same key as S%c%c", kt, kv, next[i]->type,
+                                 next[i]->version);
                     goto out;
                 }
             if (n == XCE_TRUST_MAX_KEYS) {
-                fail(why, why_len, "key store full");   /* not reached: versions are unique */
+                xce_fail(why, why_len, "key store full");   /* not reached: versions are unique */
                 goto out;
             }
             unsigned at = n;
@@ -1051,11 +1034,11 @@ int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, in
             n++;
         } else {
             if (!have) {
-                fail(why, why_len, "no such key: S%c%c", kt, kv);
+                xce_fail(why, why_len, "no such key: S%c%c", kt, kv);
                 goto out;
             }
             if (have->revoked) {
-                fail(why, why_len, "key revoked already: S%c%c", kt, kv);
+                xce_fail(why, why_len, "key revoked already: S%c%c", kt, kv);
                 goto out;
             }
             have->revoked = 1;   /* the candidate's copy */
@@ -1064,8 +1047,8 @@ int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, in
         snprintf(done + dl, sizeof done - dl, "%s S%c%c", dl ? "," : verb, kt, kv);
     }
     if (!todo) {
-        fail(why, why_len, "nothing to apply: the image has no %s of a %s key",
-             action == XCE_REVK_ADD ? "add" : "revoke", type_name(key_type));
+        xce_fail(why, why_len, "nothing to apply: the image has no %s of a %s key",
+                 action == XCE_REVK_ADD ? "add" : "revoke", type_name(key_type));
         goto out;
     }
     if (action == XCE_REVK_REVOKE) {
@@ -1081,13 +1064,13 @@ int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, in
                     newer |= next[i]->version > rec->key_version;
                 }
             if (!active) {
-                fail(why, why_len, "refused: revoking S%c%c would leave no active %s key (add its replacement "
-                     "first)", key_type, rec->key_version, type_name(key_type));
+                xce_fail(why, why_len, "refused: revoking S%c%c would leave no active %s key (add its replacement "
+                         "first)", key_type, rec->key_version, type_name(key_type));
                 goto out;
             }
             if (!newer) {
-                fail(why, why_len, "refused: no newer active %s key than S%c%c (add its replacement first)",
-                     type_name(key_type), key_type, rec->key_version);
+                xce_fail(why, why_len, "refused: no newer active %s key than S%c%c (add its replacement first)",
+                         type_name(key_type), key_type, rec->key_version);
                 goto out;
             }
         }
@@ -1095,7 +1078,7 @@ int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, in
 
     rc = encode(t->generation + 1, next, n, &store, &store_len);
     if (rc != XCE_OK) {
-        fail(why, why_len, "cannot encode the key store: %s", xce_strerror(rc));
+        xce_fail(why, why_len, "cannot encode the key store: %s", xce_strerror(rc));
         goto out;
     }
     rc = XCE_ERR_INVAL;
@@ -1124,7 +1107,7 @@ int xce_trust_apply(xce_dev *dev, xce_trust *t, const char *revocation_image, in
     t->n = n;
     t->generation++;
     nadded = 0;   /* owned by the store now */
-    fail(why, why_len, "%s", done);
+    xce_fail(why, why_len, "%s", done);
     rc = XCE_OK;
 out:
     if (lock >= 0)

@@ -5,6 +5,7 @@
  * file with its line number. Buffers that may hold private keys (the file
  * text, decoded PKCS#8) are wiped before they are freed. */
 #include "keystore.h"
+#include "b64.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,44 +73,7 @@ void ks_free(struct keystore *ks)
     ks_init(ks);
 }
 
-/* --- base64 (RFC 4648, padded, no whitespace, canonical) -------------- */
-
-static const char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static size_t b64_len(size_t n)
-{
-    return (n + 2) / 3 * 4;
-}
-
-static void b64_put(const uint8_t *in, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)in[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)in[i + 1] << 8;
-        if (i + 2 < n)
-            v |= in[i + 2];
-        *out++ = b64_alphabet[v >> 18 & 63];
-        *out++ = b64_alphabet[v >> 12 & 63];
-        *out++ = i + 1 < n ? b64_alphabet[v >> 6 & 63] : '=';
-        *out++ = i + 2 < n ? b64_alphabet[v & 63] : '=';
-    }
-}
-
-static int b64_val(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
+/* --- base64 (RFC 4648, padded, no whitespace, canonical: b64.c) ------ */
 
 /* Decode s (NUL-terminated) into a new buffer. Returns 0, or -1 with why. */
 static int b64_decode(const char *s, uint8_t **out, size_t *outlen, const char **why)
@@ -121,39 +85,19 @@ static int b64_decode(const char *s, uint8_t **out, size_t *outlen, const char *
         *why = "base64 length is not a multiple of 4";
         return -1;
     }
-    size_t pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
     uint8_t *buf = malloc(n / 4 * 3);
     if (!buf) {
         *why = "out of memory";
         return -1;
     }
-    size_t o = 0;
-    for (size_t i = 0; i < n; i += 4) {
-        uint32_t v = 0;
-        size_t quantum_pad = i + 4 == n ? pad : 0;
-        for (size_t j = 0; j < 4; j++) {
-            int d = j >= 4 - quantum_pad ? 0 : b64_val(s[i + j]);
-            if (d < 0) {
-                ks_secret_free(buf, n / 4 * 3);
-                *why = "invalid base64 character";
-                return -1;
-            }
-            v = v << 6 | (uint32_t)d;
-        }
-        /* the bits that padding leaves unused must be zero (canonical) */
-        if ((quantum_pad == 1 && (v & 0xff)) || (quantum_pad == 2 && (v & 0xffff))) {
-            ks_secret_free(buf, n / 4 * 3);
-            *why = "non-canonical base64";
-            return -1;
-        }
-        buf[o++] = (uint8_t)(v >> 16);
-        if (quantum_pad < 2)
-            buf[o++] = (uint8_t)(v >> 8);
-        if (quantum_pad < 1)
-            buf[o++] = (uint8_t)v;
+    enum b64_status st = b64_decode_canonical(s, n, buf, outlen);
+    if (st != B64_OK) {
+        ks_secret_free(buf, n / 4 * 3);
+        *outlen = 0;
+        *why = st == B64_NONCANONICAL ? "non-canonical base64" : "invalid base64 character";
+        return -1;
     }
     *out = buf;
-    *outlen = o;
     return 0;
 }
 
@@ -1138,13 +1082,13 @@ static void puts_(struct text *t, const char *s)
 
 static void put_b64(struct text *t, const uint8_t *p, size_t n)
 {
-    size_t m = b64_len(n);
+    size_t m = B64_ENCODED_LEN(n);
     char *tmp = malloc(m + 1);
     if (!tmp) {
         t->failed = 1;
         return;
     }
-    b64_put(p, n, tmp);
+    b64_encode(p, n, tmp);
     put(t, tmp, m);
     ks_secret_free(tmp, m + 1);
 }

@@ -96,6 +96,11 @@ int cli_dispatch_argv(struct cli *cli, int argc, char **argv);
 
 /* exec.c: read commands from in until the end or "end"/"exit"/"quit". */
 int cli_exec(struct cli *cli, FILE *in);
+/* Ask question with " [yes/no]: "; the answer is the next line of the
+ * exec-mode input (and counts as a line), or of standard input on the
+ * command line. Only "yes" (or a prefix of it: "y", "ye", any case)
+ * agrees: 1; anything else, or the end of the input, refuses: 0. */
+int cli_confirm(struct cli *cli, const char *question);
 /* The IOS '^' marker under word i of cl, and the message (dispatch.c). */
 void cli_invalid_at(const struct cli *cli, const struct cmdline *cl, int i);
 

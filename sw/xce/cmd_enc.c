@@ -306,7 +306,7 @@ static void job_free(struct enc_job *j)
     free(j->st.in);
     free(j->st.out);
     OPENSSL_cleanse(j->st.iv, sizeof j->st.iv);
-    enc_password_free(j->pass);
+    pass_free(j->pass);
     enc_keys_wipe(&j->k);
 }
 

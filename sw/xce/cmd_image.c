@@ -268,6 +268,38 @@ static int unknown(const char *sub, const char *a)
     return fail("%s: unexpected argument '%s' (see \"xce image -help\")", sub, a);
 }
 
+/* One option of a subcommand: --name VALUE (opt_value), into *v. */
+struct opt {
+    const char *name;
+    const char **v;
+};
+
+/* The words of sub: -help, the options of opts (up to a NULL name) and, if
+ * operand is not NULL, one word that is not an option, into *operand.
+ * 0: all read, 1: -help (the manual printed), -1: error printed. */
+static int read_opts(const char *sub, int argc, char **argv, const struct opt *opts, const char **operand)
+{
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            help_image(stdout);
+            return 1;
+        }
+        int r = 0;
+        for (const struct opt *o = opts; o->name && !r; o++)
+            r = opt_value(argc, argv, &i, o->name, o->v);
+        if (r < 0)
+            return -1;
+        if (r)
+            continue;
+        if (operand && argv[i][0] != '-' && !*operand) {
+            *operand = argv[i];
+            continue;
+        }
+        return unknown(sub, argv[i]);
+    }
+    return 0;
+}
+
 static int need(const char *sub, const char *v, const char *opt)
 {
     if (v)
@@ -823,20 +855,12 @@ static int run_keygen(struct cli *cli, int argc, char **argv)
 {
     (void)cli;
     const char *type = NULL, *version = NULL, *bits_s = NULL, *dir = NULL;
-    for (int i = 0; i < argc; i++) {
-        int r;
-        if (is_help(argv[i])) {
-            help_image(stdout);
-            return 0;
-        }
-        if ((r = opt_value(argc, argv, &i, "type", &type)) || (r = opt_value(argc, argv, &i, "version", &version)) ||
-            (r = opt_value(argc, argv, &i, "bits", &bits_s)) || (r = opt_value(argc, argv, &i, "dir", &dir))) {
-            if (r < 0)
-                return 1;
-            continue;
-        }
-        return unknown("keygen", argv[i]), 1;
-    }
+    const struct opt opts[] = {
+        { "type", &type }, { "version", &version }, { "bits", &bits_s }, { "dir", &dir }, { NULL, NULL },
+    };
+    int r = read_opts("keygen", argc, argv, opts, NULL);
+    if (r != 0)
+        return r > 0 ? 0 : 1;   /* -help, or an error printed */
     if (need("keygen", type, "--type production|special|rollover") || need("keygen", version, "--version A..Z") ||
         need("keygen", dir, "--dir DIR"))
         return 1;
@@ -1051,20 +1075,10 @@ static int run_assemble(struct cli *cli, int argc, char **argv)
 {
     (void)cli;
     const char *part = NULL, *sigf = NULL, *out = NULL;
-    for (int i = 0; i < argc; i++) {
-        int r;
-        if (is_help(argv[i])) {
-            help_image(stdout);
-            return 0;
-        }
-        if ((r = opt_value(argc, argv, &i, "signed-part", &part)) ||
-            (r = opt_value(argc, argv, &i, "signature", &sigf)) || (r = opt_value(argc, argv, &i, "out", &out))) {
-            if (r < 0)
-                return 1;
-            continue;
-        }
-        return unknown("assemble", argv[i]), 1;
-    }
+    const struct opt opts[] = { { "signed-part", &part }, { "signature", &sigf }, { "out", &out }, { NULL, NULL } };
+    int r = read_opts("assemble", argc, argv, opts, NULL);
+    if (r != 0)
+        return r > 0 ? 0 : 1;   /* -help, or an error printed */
     if (need("assemble", part, "--signed-part FILE") || need("assemble", sigf, "--signature FILE") ||
         need("assemble", out, "--out NAME"))
         return 1;
@@ -1117,24 +1131,10 @@ static int run_extract(struct cli *cli, int argc, char **argv)
 {
     (void)cli;
     const char *path = NULL, *part = NULL, *sigf = NULL;
-    for (int i = 0; i < argc; i++) {
-        int r;
-        if (is_help(argv[i])) {
-            help_image(stdout);
-            return 0;
-        }
-        if ((r = opt_value(argc, argv, &i, "signed-part", &part)) ||
-            (r = opt_value(argc, argv, &i, "signature", &sigf))) {
-            if (r < 0)
-                return 1;
-            continue;
-        }
-        if (argv[i][0] != '-' && !path) {
-            path = argv[i];
-            continue;
-        }
-        return unknown("extract", argv[i]), 1;
-    }
+    const struct opt opts[] = { { "signed-part", &part }, { "signature", &sigf }, { NULL, NULL } };
+    int r = read_opts("extract", argc, argv, opts, &path);
+    if (r != 0)
+        return r > 0 ? 0 : 1;   /* -help, or an error printed */
     if (need("extract", path, "the image (PATH)") || need("extract", part, "--signed-part FILE") ||
         need("extract", sigf, "--signature FILE"))
         return 1;
@@ -1473,27 +1473,14 @@ static int run_trust(struct cli *cli, int argc, char **argv)
     if (strcmp(argv[0], "install") != 0)
         return fail("trust: unknown action '%s' (install)", argv[0]), 1;
     const char *store = NULL, *src = NULL;
-    for (int i = 1; i < argc; i++) {
-        int r;
-        if (is_help(argv[i])) {
-            help_image(stdout);
-            return 0;
-        }
-        if ((r = opt_value(argc, argv, &i, "key-store", &store))) {
-            if (r < 0)
-                return 1;
-            continue;
-        }
-        if (argv[i][0] != '-' && !src) {
-            src = argv[i];
-            continue;
-        }
-        return unknown("trust install", argv[i]), 1;
-    }
+    const struct opt opts[] = { { "key-store", &store }, { NULL, NULL } };
+    int r = read_opts("trust install", argc - 1, argv + 1, opts, &src);
+    if (r != 0)
+        return r > 0 ? 0 : 1;   /* -help, or an error printed */
     if (!src)
         return fail("trust install: give the directory of public keys (SRC_DIR)"), 1;
     char why[1024];
-    int r = xce_trust_install(store, src, why, sizeof why);
+    r = xce_trust_install(store, src, why, sizeof why);
     if (r != XCE_OK)
         return fail("trust install: %s", why[0] ? why : xce_strerror(r)), 1;
     printf("%s\n", why[0] ? why : "key store installed");

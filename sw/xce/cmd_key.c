@@ -131,32 +131,6 @@ static int is_help(const char *s)
     return strcmp(s, "?") == 0;
 }
 
-/* Ask question; the answer is the next line of the exec-mode input (and
- * counts as a line), or of standard input on the command line. Only "yes"
- * (or a prefix of it: "y", "ye") agrees; the end of the input refuses. */
-static int confirm(struct cli *cli, const char *question)
-{
-    printf("%s [yes/no]: ", question);
-    fflush(stdout);
-    FILE *in = cli->exec_mode && cli->in ? cli->in : stdin;
-    char *ans = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&ans, &cap, in);
-    int yes = 0;
-    if (n >= 0) {
-        if (in == cli->in)
-            cli->lineno++;
-        char *a = ans + strspn(ans, " \t");
-        a[strcspn(a, " \t\r\n")] = '\0';
-        size_t len = strlen(a);
-        yes = len > 0 && strncasecmp(a, "yes", len) == 0 && len <= 3;
-    }
-    if (n < 0 || !isatty(fileno(in)))
-        putchar('\n');   /* the answer was not echoed */
-    free(ans);
-    return yes;
-}
-
 /* --- the store ----------------------------------------------------------- */
 
 struct store {
@@ -511,7 +485,7 @@ static int run_generate(struct cli *cli, int argc, char **argv)
     }
     if (ks_count_label(&s.ks, label)) {
         printf("%% You already have RSA keys defined named %s.\n", label);
-        if (!confirm(cli, "% Do you really want to replace them?")) {
+        if (!cli_confirm(cli, "% Do you really want to replace them?")) {
             fprintf(stderr, "%% Keys not replaced.\n");
             store_close(&s);
             return 1;
@@ -579,7 +553,7 @@ static int run_zeroize(struct cli *cli, int argc, char **argv)
         printf("%% Keys to be removed are named %s.\n", name);
     else
         printf("%% All RSA keys will be removed.\n");
-    if (!confirm(cli, "% Do you really want to remove these keys?")) {
+    if (!cli_confirm(cli, "% Do you really want to remove these keys?")) {
         fprintf(stderr, "%% Keys not removed.\n");
         store_close(&s);
         return 1;

@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "hex.h"
+#include "pass.h"
 
 #define PK "xce pkeyutl: "
 #define KEY_FILE_MAX (1u << 20)   /* libxce's own limit for a key file */
@@ -367,59 +368,29 @@ static int check_opts(const struct cli *cli, struct pk_job *j)
 
 /* --- passphrase and key ------------------------------------------------- */
 
-static char *read_pass_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fail("-passin: cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
-    fclose(f);
-    if (n < 0) {
-        fail("-passin: no passphrase in '%s' (it is empty)", path);
-        if (line)
-            OPENSSL_cleanse(line, cap);
-        free(line);
-        return NULL;
-    }
-    line[strcspn(line, "\r\n")] = '\0';
-    return line;
-}
-
 /* -passin pass:|env:|file:, as openssl takes them; 0 or -1. */
 static int get_pass(const char *src, char **pass)
 {
     *pass = NULL;
     if (!src)
         return 0;
-    if (strncmp(src, "pass:", 5) == 0) {
-        *pass = strdup(src + 5);
-    } else if (strncmp(src, "env:", 4) == 0) {
-        const char *v = getenv(src + 4);
-        if (!v)
-            return fail("-passin: environment variable '%s' is not set", src + 4);
-        *pass = strdup(v);
-    } else if (strncmp(src, "file:", 5) == 0) {
-        *pass = read_pass_file(src + 5);
-        return *pass ? 0 : -1;
-    } else {
-        /* not echoed: it may be the passphrase itself */
-        return fail("-passin: unsupported source; use pass:PASSPHRASE, env:VAR or file:PATH");
-    }
-    if (!*pass)
+    const char *what;
+    switch (pass_read(src, pass, &what)) {
+    case PASS_OK:
+        return 0;
+    case PASS_NOMEM:
         return fail("out of memory");
-    return 0;
-}
-
-static void free_pass(char *pass)
-{
-    if (pass) {
-        OPENSSL_cleanse(pass, strlen(pass));
-        free(pass);
+    case PASS_UNSET:
+        return fail("-passin: environment variable '%s' is not set", what);
+    case PASS_OPEN:
+        return fail("-passin: cannot open '%s': %s", what, strerror(errno));
+    case PASS_EMPTY:
+        return fail("-passin: no passphrase in '%s' (it is empty)", what);
+    case PASS_UNSUPPORTED:
+        break;
     }
+    /* not echoed: it may be the passphrase itself */
+    return fail("-passin: unsupported source; use pass:PASSPHRASE, env:VAR or file:PATH");
 }
 
 static int looks_encrypted(const uint8_t *buf, size_t n)
@@ -749,7 +720,7 @@ static void job_free(struct pk_job *j)
     free(j->out);
     free(j->sig);
     free(j->label);
-    free_pass(j->pass);
+    pass_free(j->pass);
     xce_rsa_key_free(j->key);
 }
 

@@ -579,31 +579,6 @@ static int run_show_upgrade(struct cli *cli, int argc, char **argv)
 
 /* --- software authenticity key add|revoke production|special IMAGE -------- */
 
-/* Ask; the answer is the next line of the exec-mode input (counted), or of
- * standard input on the command line. Only yes, ye or y agrees. */
-static int confirm(struct cli *cli, const char *question)
-{
-    printf("%s [yes/no]: ", question);
-    fflush(stdout);
-    FILE *in = cli->exec_mode && cli->in ? cli->in : stdin;
-    char *ans = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&ans, &cap, in);
-    int yes = 0;
-    if (n >= 0) {
-        if (in == cli->in)
-            cli->lineno++;
-        char *a = ans + strspn(ans, " \t");
-        a[strcspn(a, " \t\r\n")] = '\0';
-        size_t len = strlen(a);
-        yes = len > 0 && len <= 3 && strncasecmp(a, "yes", len) == 0;
-    }
-    if (n < 0 || !isatty(fileno(in)))
-        putchar('\n');   /* the answer was not echoed */
-    free(ans);
-    return yes;
-}
-
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -732,7 +707,7 @@ static int apply(struct cli *cli, int argc, char **argv, int action, char kt)
         snprintf(q, sizeof q, "%% Do you want to %s %s %s key%s %s the primary and backup key storage?", verb,
                  n == 1 ? "this" : "these", image_key_type_name(kt), n == 1 ? "" : "s",
                  action == XCE_TRUST_ADD ? "to" : "in");
-        if (!confirm(cli, q)) {
+        if (!cli_confirm(cli, q)) {
             fprintf(stderr, "%% Key storage not changed.\n");
             goto out;
         }

@@ -10,6 +10,7 @@
 
 #include "b64.h"
 #include "ciphers.h"
+#include "pass.h"
 
 #define ENC_SALT_LEN 8
 #define ENC_MAGIC "Salted__"
@@ -51,10 +52,9 @@ struct enc_keys {
 
 /* -K, -iv, -S: strict hex of exactly the right length. 0 or -1. */
 int enc_load_hex(const struct enc_opts *o, struct enc_keys *k);
-/* -k / -pass: the password in a fresh buffer (free with enc_password_free).
+/* -k / -pass: the password in a fresh buffer (free with pass_free).
  * Returns 0 (*pass NULL when none was given) or -1. */
 int enc_password(const struct enc_opts *o, char **pass);
-void enc_password_free(char *pass);
 /* Derive key and IV from pass (EVP_BytesToKey or PBKDF2, like openssl
  * enc), then let -K / -iv override them. 0 or -1. */
 int enc_derive(const struct enc_opts *o, const char *pass, struct enc_keys *k);

@@ -64,28 +64,6 @@ int enc_load_hex(const struct enc_opts *o, struct enc_keys *k)
     return 0;
 }
 
-static char *read_password_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "xce enc: -pass: cannot open password file '%s': %s\n", path, strerror(errno));
-        return NULL;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
-    fclose(f);
-    if (n < 0) {
-        fprintf(stderr, "xce enc: -pass: no password in file '%s' (it is empty)\n", path);
-        free(line);
-        return NULL;
-    }
-    line[strcspn(line, "\r\n")] = '\0';
-    if (cap > (size_t)n + 1)
-        OPENSSL_cleanse(line + n + 1, cap - (size_t)n - 1);
-    return line;
-}
-
 int enc_password(const struct enc_opts *o, char **pass)
 {
     *pass = NULL;
@@ -93,39 +71,37 @@ int enc_password(const struct enc_opts *o, char **pass)
         fprintf(stderr, "xce enc: give the password with -k or with -pass, not both\n");
         return -1;
     }
-    const char *src = o->k_pass ? o->k_pass : o->pass_arg;
-    if (!src)
-        return 0;
-    if (o->k_pass || strncmp(src, "pass:", 5) == 0) {
-        *pass = strdup(o->k_pass ? src : src + 5);
-    } else if (strncmp(src, "env:", 4) == 0) {
-        const char *v = getenv(src + 4);
-        if (!v) {
-            fprintf(stderr, "xce enc: -pass: environment variable '%s' is not set\n", src + 4);
-            return -1;
-        }
-        *pass = strdup(v);
-    } else if (strncmp(src, "file:", 5) == 0) {
-        *pass = read_password_file(src + 5);
-        return *pass ? 0 : -1;
+    const char *what = NULL;
+    enum pass_status st;
+    if (o->k_pass) {
+        *pass = strdup(o->k_pass);
+        st = *pass ? PASS_OK : PASS_NOMEM;
+    } else if (o->pass_arg) {
+        st = pass_read(o->pass_arg, pass, &what);
     } else {
-        fprintf(stderr, "xce enc: -pass: unsupported source '%s'; use pass:PASSWORD, env:VAR or file:PATH\n",
-                src);
-        return -1;
+        return 0;
     }
-    if (!*pass) {
+    switch (st) {
+    case PASS_OK:
+        return 0;
+    case PASS_NOMEM:
         fprintf(stderr, "xce enc: out of memory\n");
-        return -1;
+        break;
+    case PASS_UNSET:
+        fprintf(stderr, "xce enc: -pass: environment variable '%s' is not set\n", what);
+        break;
+    case PASS_OPEN:
+        fprintf(stderr, "xce enc: -pass: cannot open password file '%s': %s\n", what, strerror(errno));
+        break;
+    case PASS_EMPTY:
+        fprintf(stderr, "xce enc: -pass: no password in file '%s' (it is empty)\n", what);
+        break;
+    case PASS_UNSUPPORTED:
+        fprintf(stderr, "xce enc: -pass: unsupported source '%s'; use pass:PASSWORD, env:VAR or file:PATH\n",
+                o->pass_arg);
+        break;
     }
-    return 0;
-}
-
-void enc_password_free(char *pass)
-{
-    if (pass) {
-        OPENSSL_cleanse(pass, strlen(pass));
-        free(pass);
-    }
+    return -1;
 }
 
 /* openssl enc without -pbkdf2: EVP_BytesToKey, one iteration. It needs

@@ -5,7 +5,9 @@
  * 1 if any command failed. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -62,4 +64,29 @@ int cli_exec(struct cli *cli, FILE *in)
         status = 1;
     free(line);
     return status;
+}
+
+/* The [yes/no] questions of the commands (cli.h): the answer is read where
+ * the commands come from, so a script answers on its next line. */
+int cli_confirm(struct cli *cli, const char *question)
+{
+    printf("%s [yes/no]: ", question);
+    fflush(stdout);
+    FILE *in = cli->exec_mode && cli->in ? cli->in : stdin;
+    char *ans = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&ans, &cap, in);
+    int yes = 0;
+    if (n >= 0) {
+        if (in == cli->in)
+            cli->lineno++;
+        char *a = ans + strspn(ans, " \t");
+        a[strcspn(a, " \t\r\n")] = '\0';
+        size_t len = strlen(a);
+        yes = len > 0 && len <= 3 && strncasecmp(a, "yes", len) == 0;
+    }
+    if (n < 0 || !isatty(fileno(in)))
+        putchar('\n');   /* the answer was not echoed */
+    free(ans);
+    return yes;
 }

@@ -232,11 +232,6 @@ if [ -z "${XCE_BIN:-}" ] && [ -x build/asan/bin/xce ]; then
     options_tests
     exec_mode_test
 fi
-if compgen -G "$tmp/sanitizer*" >/dev/null; then
-    not_ok "sanitizer reports"
-    cat "$tmp"/sanitizer* | head -40 | sed 's/^/# /'
-else
-    ok "no sanitizer report from any run"
-fi
+no_sanitizer_reports
 echo "# $n checks, $failed failed"
 [ "$failed" = 0 ]

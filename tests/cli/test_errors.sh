@@ -195,15 +195,7 @@ run_all() {
     ios_errors "$X"
 }
 
-run_all "${XCE_BIN:-build/bin/xce}" ""
-if [ -z "${XCE_BIN:-}" ] && [ -x build/asan/bin/xce ]; then
-    run_all build/asan/bin/xce "asan "
-fi
-if compgen -G "$tmp/sanitizer*" >/dev/null; then
-    not_ok "sanitizer reports"
-    cat "$tmp"/sanitizer* | head -40 | sed 's/^/# /'
-else
-    ok "no sanitizer report from any run"
-fi
+each_xce run_all
+no_sanitizer_reports
 echo "# $n checks, $failed failed"
 [ "$failed" = 0 ]

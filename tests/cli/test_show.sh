@@ -130,11 +130,6 @@ run_all "${XCE_BIN:-build/bin/xce}"
 if [ -z "${XCE_BIN:-}" ] && [ -z "${XCE_UPDATE_GOLDEN:-}" ] && [ -x build/asan/bin/xce ]; then
     run_all build/asan/bin/xce
 fi
-if compgen -G "$tmp/sanitizer*" >/dev/null; then
-    not_ok "sanitizer reports"
-    cat "$tmp"/sanitizer* | head -40 | sed 's/^/# /'
-else
-    ok "no sanitizer report from any run"
-fi
+no_sanitizer_reports
 echo "# $n checks, $failed failed"
 [ "$failed" = 0 ]

@@ -9,7 +9,7 @@
  *   - the public-key parser of key-string data (SPKI or PKCS#1 DER) and
  *     the name/address checks take the raw bytes without a crash.
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE
- *        -Isw/common tests/fuzz/fuzz_keystore.c sw/common/keystore.c -lcrypto */
+ *        -Isw/common tests/fuzz/fuzz_keystore.c sw/common/keystore.c sw/common/b64.c -lcrypto */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -57,6 +57,15 @@ size_t check_unhex(const char *h, uint8_t *out)
     return n;
 }
 
+xce_dev *check_open(const char *spec, enum xce_policy policy)
+{
+    xce_dev *dev = NULL;
+    struct xce_open_opts o = { .policy = policy };
+    if (xce_open(spec, &o, &dev) != XCE_OK)
+        return NULL;
+    return dev;
+}
+
 void check_random(void *buf, size_t n)
 {
     uint8_t *p = buf;

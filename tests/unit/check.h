@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xce.h"
+
 int check_(int ok, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 #define CHECK(cond, ...) check_(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
@@ -23,6 +25,10 @@ uint32_t check_rand32(void);
  * firmware and its trust store (absolute paths; tests run from the root).
  * Returns the firmware path in effect. */
 const char *check_firmware_env(void);
+
+/* xce_open(spec) with that policy (the other options default); NULL if
+ * it fails. */
+xce_dev *check_open(const char *spec, enum xce_policy policy);
 
 /* Hex digits (a vector from a standard) to bytes; returns the count. */
 size_t check_unhex(const char *hex, uint8_t *out);

@@ -252,15 +252,6 @@ static int same_file(const char *a, const char *b)
     return r;
 }
 
-static xce_dev *open_dev(const char *spec, enum xce_policy policy)
-{
-    xce_dev *dev = NULL;
-    struct xce_open_opts o = { .policy = policy };
-    if (xce_open(spec, &o, &dev) != XCE_OK)
-        return NULL;
-    return dev;
-}
-
 static long max_rss_kib(void)
 {
     struct rusage ru;
@@ -396,7 +387,7 @@ static void install_tests(void)
 
 static void big_image(void)
 {
-    xce_dev *dev = open_dev("sw", XCE_POLICY_AUTO);
+    xce_dev *dev = check_open("sw", XCE_POLICY_AUTO);
     xce_trust *t = NULL;
     int rc = xce_trust_open(path_in("store"), &t, why, sizeof why);
     if (!CHECK(dev && rc == XCE_OK, "big image: sw device and store open (%s)", why)) {
@@ -1059,7 +1050,7 @@ int main(void)
     big_image();   /* first: the RSS baseline is lowest before the model is loaded */
     printf("# big image done at %.1f s\n", now_s() - t0);
 
-    xce_dev *dev = open_dev("sim", XCE_POLICY_AUTO);
+    xce_dev *dev = check_open("sim", XCE_POLICY_AUTO);
     xce_trust *t = NULL;
     if (CHECK(dev != NULL, "open the sim device") &&
         CHECK(xce_trust_open(path_in("store"), &t, why, sizeof why) == XCE_OK, "open the store (%s)", why)) {

@@ -137,15 +137,6 @@ static uint64_t formula(unsigned mod_bits, unsigned exp_bits)
     return (2ull * exp_bits + 3) * (s * s + 3 * s + 3) + 7ull * exp_bits + 10;
 }
 
-static xce_dev *open_dev(const char *spec, enum xce_policy policy)
-{
-    xce_dev *dev = NULL;
-    struct xce_open_opts o = { .policy = policy };
-    if (xce_open(spec, &o, &dev) != XCE_OK)
-        return NULL;
-    return dev;
-}
-
 /* --- 1. attach ------------------------------------------------------------ */
 
 static void attach(xce_dev *dev)
@@ -319,7 +310,7 @@ static void too_large(xce_dev *dev)
     static uint8_t m[MAXB], b[MAXB], e[MAXB];
     static const uint8_t f4[3] = { 0x01, 0x00, 0x01 };
     static const unsigned sizes[] = { 4104, 4160 };
-    xce_dev *hw = open_dev("sim", XCE_POLICY_HARDWARE);
+    xce_dev *hw = check_open("sim", XCE_POLICY_HARDWARE);
     CHECK(hw != NULL, "open sim under the hardware policy");
     for (size_t i = 0; i < 2; i++) {
         size_t n = rand_modulus(sizes[i], m);
@@ -635,7 +626,7 @@ static void fault_injection(xce_dev *dev, struct keys *k, struct keys *small)
     CHECK(ok && z.pk_hw_ops - a.pk_hw_ops == 3 && z.pk_sw_ops == a.pk_sw_ops && z.pk_faults == a.pk_faults,
           "auto policy: the next signature (RSA-%u) is right, on the engine again, no fault", small->bits);
 
-    xce_dev *hw = open_dev("sim", XCE_POLICY_HARDWARE);
+    xce_dev *hw = check_open("sim", XCE_POLICY_HARDWARE);
     if (!CHECK(hw != NULL && xce_testing_sim(hw) != NULL, "open sim under the hardware policy"))
         return;
     a = stats(hw);
@@ -760,7 +751,7 @@ static void firmware_problems(void)
                 continue;
         }
         setenv("XCE_FIRMWARE", path, 1);
-        xce_dev *dev = open_dev("sim", XCE_POLICY_AUTO);
+        xce_dev *dev = check_open("sim", XCE_POLICY_AUTO);
         struct xce_info info;
         int ok = dev && xce_get_info(dev, &info) == XCE_OK;
         const char *why = ok && info.pka_reason ? info.pka_reason : "(none)";
@@ -777,7 +768,7 @@ static void firmware_problems(void)
                   rcs(r1.rc), rcs(r2.rc));
         }
         xce_close(dev);
-        dev = open_dev("sim", XCE_POLICY_HARDWARE);
+        dev = check_open("sim", XCE_POLICY_HARDWARE);
         CHECK(dev != NULL, "firmware %s: attach succeeds under the hardware policy", cases[i].name);
         if (dev) {
             struct mx r = modexp(dev, b, n, f4, 3, m, n);
@@ -791,7 +782,7 @@ static void firmware_problems(void)
     }
     rmdir(dir);
     setenv("XCE_FIRMWARE", fw_path, 1);
-    xce_dev *dev = open_dev("sim", XCE_POLICY_AUTO);
+    xce_dev *dev = check_open("sim", XCE_POLICY_AUTO);
     struct xce_info info;
     CHECK(dev && xce_get_info(dev, &info) == XCE_OK && info.pka_enabled && !info.pka_reason,
           "firmware restored: PKA enabled again");
@@ -827,7 +818,7 @@ static void disabled(xce_dev *dev)
     /* a failed self-test disables the engine: "software serves from then on"
      * (xce.h), and info.pka_enabled says public-key operations no longer run
      * on the engine - so a modexp must not be counted on it either */
-    xce_dev *st = open_dev("sim", XCE_POLICY_AUTO);
+    xce_dev *st = check_open("sim", XCE_POLICY_AUTO);
     xce_sim *sim = st ? xce_testing_sim(st) : NULL;
     if (sim) {
         xce_sim_inject(sim, XCE_SIM_FAULT_STUCK_CORE, 1);
@@ -845,13 +836,13 @@ static void disabled(xce_dev *dev)
     }
     xce_close(st);
 
-    xce_dev *sw = open_dev("sim", XCE_POLICY_SOFTWARE);
+    xce_dev *sw = check_open("sim", XCE_POLICY_SOFTWARE);
     r = sw ? modexp(sw, b, n, f4, 3, m, n) : (struct mx){ .rc = -99 };
     CHECK(in_software(&r, XCE_FB_DISABLED), "software policy: modexp in software, counted as 'disabled' (%s)",
           rcs(r.rc));
     xce_close(sw);
 
-    sw = open_dev("sw", XCE_POLICY_AUTO);
+    sw = check_open("sw", XCE_POLICY_AUTO);
     int got = sw && xce_get_info(sw, &info) == XCE_OK;
     CHECK(got && !info.pka_enabled && info.pka_reason, "\"sw\" device: PKA disabled (%s)",
           got && info.pka_reason ? info.pka_reason : "(none)");
@@ -865,7 +856,7 @@ static void disabled(xce_dev *dev)
 
 static void pool(struct keys *k)
 {
-    xce_dev *p = open_dev("pool:sim,sim", XCE_POLICY_AUTO);
+    xce_dev *p = check_open("pool:sim,sim", XCE_POLICY_AUTO);
     if (!CHECK(p != NULL, "open pool:sim,sim"))
         return;
     static uint8_t m[128], b[128], e[128];
@@ -905,7 +896,7 @@ int main(void)
     snprintf(fw_path, sizeof fw_path, "%s", check_firmware_env());
     printf("# firmware %s\n", fw_path);
 
-    xce_dev *dev = open_dev("sim", XCE_POLICY_AUTO);
+    xce_dev *dev = check_open("sim", XCE_POLICY_AUTO);
     if (!CHECK(dev != NULL, "open sim (auto policy)"))
         return check_done();
     attach(dev);

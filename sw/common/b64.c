@@ -1,4 +1,5 @@
-/* b64.c - base64 encoding in line-sized pieces and a streaming decoder. */
+/* b64.c - base64 encoding, a streaming decoder and a one-shot canonical
+ * decoder on top of it. */
 #include "b64.h"
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -104,5 +105,25 @@ enum b64_status b64_decode_final(struct b64_decoder *d, uint8_t *out, size_t *ou
         return fail(d, B64_TRUNCATED, '\0');
     d->npad = 4 - d->nchars;   /* 2 characters give 1 byte, 3 give 2 */
     *outlen = flush_quantum(d, out);
+    return B64_OK;
+}
+
+enum b64_status b64_decode_canonical(const char *in, size_t len, uint8_t *out, size_t *outlen)
+{
+    *outlen = 0;
+    if (len % 4)
+        return B64_TRUNCATED;
+    for (size_t i = 0; i < len; i++)
+        if (is_space(in[i]))
+            return B64_BAD_CHAR;   /* the streaming decoder would skip it */
+    struct b64_decoder d = { 0 };
+    enum b64_status st = b64_decode_update(&d, in, len, out, outlen);
+    if (st != B64_OK)
+        return st;
+    /* whole quanta: any padding ends the data; the bits it leaves unused
+     * (the low 2 of the last character before "=", 4 before "==") must be zero */
+    size_t pad = len && in[len - 1] == '=' ? (in[len - 2] == '=' ? 2 : 1) : 0;
+    if (pad && (b64_value(in[len - 1 - pad]) & (pad == 1 ? 0x3 : 0xf)))
+        return B64_NONCANONICAL;
     return B64_OK;
 }
