@@ -180,10 +180,10 @@ $(BUILD)/obj/sim/%.o: $(VL_INC)/%.cpp
 	@echo "  CXX     $(notdir $<)"
 	$(Q)$(CXX) $(CXXFLAGS) $(VL_NOALIGN) -I$(VL_INC) -I$(VL_INC)/vltstd -DVM_TRACE=1 -c $< -o $@
 
-$(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src/*.h sim/*.h sw/xce/*.h sw/common/*.h tests/unit/*.h bench/*.h)
+$(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src/*.h sim/*.h sw/xce/*.h sw/common/*.h sw/ipsec/*.h sw/xced/*.h tests/unit/*.h bench/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(INC) -Isw/xce -Isw/common -Itests/unit -Ibench -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(INC) -Isw/xce -Isw/common -Isw/ipsec -Isw/xced -Itests/unit -Ibench -c $< -o $@
 
 # xce-bench runs on the quad model: single requests use one core, the pool
 # scaling figures use one, two and four
@@ -218,8 +218,10 @@ $(BUILD)/bin/xce: $(XCE_OBJ) $(LIBXCE)
 # Tests run against the default model unless named here.
 TEST_MODEL_test_reduced_engine := reduced
 TEST_MODEL_test_multicore := quad
+# Tests of host-program code (sw/) also link the objects named here, e.g.
+# TEST_OBJS_test_foo := $(BUILD)/obj/sw/common/foo.o
 define test_rule
-$(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(TEST_HELPER_OBJ) $(MODEL_LIB_$(or $(TEST_MODEL_$(1)),default))
+$(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(TEST_OBJS_$(1)) $(TEST_HELPER_OBJ) $(MODEL_LIB_$(or $(TEST_MODEL_$(1)),default))
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
 	$(Q)$(CXX) $(LDFLAGS) -o $$@ $$^ $(LIBS)
