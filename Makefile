@@ -25,7 +25,7 @@ KEYDIR     ?= $(PREFIX)/lib/xce/keys
 
 # Debian packages the build and the tests need (checked with dpkg, installed
 # with apt-get; sudo when not root).
-DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 pciutils clang libclang-rt-14-dev mandoc binutils gnuplot-nox debhelper lintian dpkg-dev fakeroot git
+DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 python3-scapy pciutils clang libclang-rt-14-dev mandoc binutils gnuplot-nox debhelper lintian dpkg-dev fakeroot git
 
 CC      := gcc
 CXX     := g++
@@ -218,8 +218,11 @@ $(BUILD)/bin/xce: $(XCE_OBJ) $(LIBXCE)
 # Tests run against the default model unless named here.
 TEST_MODEL_test_reduced_engine := reduced
 TEST_MODEL_test_multicore := quad
-# Tests of host-program code (sw/) also link the objects named here, e.g.
-# TEST_OBJS_test_foo := $(BUILD)/obj/sw/common/foo.o
+# Tests of host-program code (sw/) also link the objects named here (set
+# before the rules below, which expand them as they are made)
+IPSEC_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard sw/ipsec/*.c))
+TEST_OBJS_test_ipsec := $(IPSEC_OBJ)
+TEST_OBJS_test_xced_config := $(BUILD)/obj/sw/xced/config.o
 define test_rule
 $(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(TEST_OBJS_$(1)) $(TEST_HELPER_OBJ) $(MODEL_LIB_$(or $(TEST_MODEL_$(1)),default))
 	@mkdir -p $$(dir $$@)
@@ -231,7 +234,7 @@ $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))
 tests-bin: $(BUILD)/bin/xce $(TEST_BINS) $(FWASM)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
-FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust
+FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce -Isw/common
 
@@ -317,3 +320,15 @@ deb:
 
 clean:
 	rm -rf build
+
+# --- IPsec datapath (sw/ipsec): the scapy cross-check's tool, fuzz target
+$(BUILD)/bin/ipsec_tool: $(BUILD)/obj/tests/ipsec/ipsec_tool.o $(IPSEC_OBJ) $(MODEL_LIB_default)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+build/fuzz/fuzz_ipsec_in: tests/fuzz/fuzz_ipsec_in.c $(wildcard sw/ipsec/*.c sw/ipsec/*.h) $(FUZZ_DRIVER) | check-deps
+build/fuzz/fuzz_ipsec_in: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -Isw/ipsec -lssl -lcrypto -lpci -lpthread
+
+# --- xced configuration parser (sw/xced/config.c): fuzz target
+build/fuzz/fuzz_xced_config: tests/fuzz/fuzz_xced_config.c sw/xced/config.c sw/xced/config.h | check-deps
+build/fuzz/fuzz_xced_config: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/xced -lcrypto

@@ -8,7 +8,7 @@ runs=${XCE_FUZZ_RUNS:-500000}
 n=0
 # per target: the longest input, and the share of the runs (the targets that
 # parse keys and check signatures run 1,000-5,000 inputs a second, not 100,000s)
-for t in hex tokenize b64 completion fw_image keystore image trust; do
+for t in hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config; do
     n=$((n + 1))
     bin=build/fuzz/fuzz_$t
     maxlen=512 share=1
@@ -17,6 +17,8 @@ for t in hex tokenize b64 completion fw_image keystore image trust; do
     keystore) maxlen=4096 share=3 ;;   # a store with a few keys
     image) maxlen=2048 share=3 ;;
     trust) maxlen=4096 share=10 ;;
+    xced_config) maxlen=4096 share=2 ;;   # a router configuration file
+    ipsec_in) maxlen=1600 share=3 ;;   # one MTU-sized packet; an SA made per try
     esac
     work=$(mktemp -d)
     cp tests/fuzz/corpus/$t/* "$work/" 2>/dev/null
