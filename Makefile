@@ -18,6 +18,7 @@ PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
 FWDIR      ?= $(PREFIX)/lib/xce/firmware
@@ -61,6 +62,9 @@ LIBXCE_SO  := $(BUILD)/lib/libxce.so.$(SOFULL)
 
 XCE_SRC := $(wildcard sw/xce/*.c sw/common/*.c)
 XCE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCE_SRC))
+# the daemon: its own sources, sw/common and the IPsec datapath
+XCED_SRC := $(wildcard sw/xced/*.c sw/common/*.c sw/ipsec/*.c)
+XCED_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCED_SRC))
 
 TEST_HELPERS := tests/unit/check.c tests/unit/aes_ref.c
 TEST_C    := $(filter-out $(TEST_HELPERS),$(wildcard tests/unit/*.c))
@@ -95,10 +99,10 @@ $(PKA_FW_SIGNED): $(PKA_FW) $(SIGN_KEYS)/private/special-A.pem
 .PHONY: all deps demo test bench clean lint check-deps tests-bin rtl-tb fuzz install uninstall programs deb
 .SECONDARY:
 
-all: check-deps $(BUILD)/bin/xce $(TEST_BINS) $(LIBXCE_SO) $(PKA_FW_SIGNED)
+all: check-deps $(BUILD)/bin/xce $(BUILD)/bin/xced $(TEST_BINS) $(LIBXCE_SO) $(PKA_FW_SIGNED)
 
 # what is installed, without the tests
-programs: check-deps $(BUILD)/bin/xce $(LIBXCE) $(LIBXCE_SO) $(PKA_FW_SIGNED)
+programs: check-deps $(BUILD)/bin/xce $(BUILD)/bin/xced $(LIBXCE) $(LIBXCE_SO) $(PKA_FW_SIGNED)
 
 # --- Debian packages -------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -215,6 +219,11 @@ $(BUILD)/bin/xce: $(XCE_OBJ) $(LIBXCE)
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(XCE_OBJ) $(LIBXCE) $(LIBS)
 
+$(BUILD)/bin/xced: $(XCED_OBJ) $(LIBXCE)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(XCED_OBJ) $(LIBXCE) $(LIBS)
+
 # Tests run against the default model unless named here.
 TEST_MODEL_test_reduced_engine := reduced
 TEST_MODEL_test_multicore := quad
@@ -231,7 +240,7 @@ $(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(TEST_OBJS_$(1)) $(TEST_HEL
 endef
 $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))))
 
-tests-bin: $(BUILD)/bin/xce $(TEST_BINS) $(FWASM)
+tests-bin: $(BUILD)/bin/xce $(BUILD)/bin/xced $(TEST_BINS) $(FWASM)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
 FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config
@@ -284,7 +293,7 @@ MANPAGES   := $(wildcard man/*.[1-9])
 INSTALLED_MAN = $(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 
 install: programs
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
 	install -m 0644 $(LIBXCE) $(DESTDIR)$(LIBDIR)/libxce.a
 	install -m 0755 $(LIBXCE_SO) $(DESTDIR)$(LIBDIR)/libxce.so.$(SOFULL)
 	ln -sf libxce.so.$(SOFULL) $(DESTDIR)$(LIBDIR)/libxce.so.$(SOVERSION)
@@ -293,6 +302,7 @@ install: programs
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(SOFULL)|' packaging/libxce.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc
 	install -m 0755 $(BUILD)/bin/xce $(DESTDIR)$(BINDIR)/xce
+	install -m 0755 $(BUILD)/bin/xced $(DESTDIR)$(SBINDIR)/xced
 	install -D -m 0644 $(PKA_FW_SIGNED) $(DESTDIR)$(FWDIR)/xce-pka.SSA.img
 	install -D -m 0644 $(TRUST_STORE)/primary $(DESTDIR)$(KEYDIR)/primary
 	install -D -m 0644 $(TRUST_STORE)/backup $(DESTDIR)$(KEYDIR)/backup
@@ -301,7 +311,7 @@ install: programs
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libxce.a $(DESTDIR)$(LIBDIR)/libxce.so $(DESTDIR)$(LIBDIR)/libxce.so.$(SOVERSION) \
 	    $(DESTDIR)$(LIBDIR)/libxce.so.$(SOFULL) $(DESTDIR)$(LIBDIR)/pkgconfig/libxce.pc \
-	    $(DESTDIR)$(INCLUDEDIR)/xce.h $(DESTDIR)$(BINDIR)/xce $(addprefix $(DESTDIR),$(INSTALLED_MAN)) \
+	    $(DESTDIR)$(INCLUDEDIR)/xce.h $(DESTDIR)$(BINDIR)/xce $(DESTDIR)$(SBINDIR)/xced $(addprefix $(DESTDIR),$(INSTALLED_MAN)) \
 	    $(DESTDIR)$(FWDIR)/xce-pka.SSA.img $(DESTDIR)$(KEYDIR)/primary $(DESTDIR)$(KEYDIR)/backup
 
 # Debian packages (libxce1, libxce-dev, xce) into build/deb/, built from a

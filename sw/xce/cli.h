@@ -29,6 +29,7 @@ struct cli {
     const struct cmdline *line;     /* the line being dispatched (valid while its command runs) */
     struct key_mode *key_mode;      /* crypto key pubkey-chain sub-modes (cmd_key.c); NULL: exec */
     unsigned swauth_debug;          /* debug software authenticity ...: SWAUTH_DEBUG_* bits */
+    int no_daemon;                  /* --no-daemon; also set when xced is found absent (forward.c) */
 };
 
 /* device.c */
@@ -110,6 +111,14 @@ const char *cli_prompt(const struct cli *cli);   /* "xce# ", "xce(config-pubkey)
 int cli_key_mode_line(struct cli *cli, const struct cmdline *cl);
 /* End of the exec input: leave the sub-modes; 1 if a key-string was cut off. */
 int cli_key_mode_finish(struct cli *cli);
+
+/* forward.c: "show ..." lines xced answers go to its control socket
+ * ($XCE_CONTROL_SOCKET or /run/xced/xced.sock) unless --no-daemon,
+ * --device or --trace was given. Returns the command's exit status, or
+ * CLI_NOT_FORWARDED: no daemon (nothing printed; not tried again in this
+ * run), or not one of its commands. */
+#define CLI_NOT_FORWARDED (-2)
+int cli_forward(struct cli *cli, const struct cmdline *cl);
 
 /* help.c */
 void help_main(FILE *f);

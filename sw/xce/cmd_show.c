@@ -2,42 +2,12 @@
  *   show crypto engine configuration        identity, versions, input queue
  *   show crypto engine brief                one block per crypto engine
  *   show crypto engine accelerator statistic   per-core, driver and fallback counters
- * Everything comes from xce_get_info() and xce_get_stats(). */
-#include <inttypes.h>
-#include <stdarg.h>
+ * Everything comes from xce_get_info() and xce_get_stats(); the printing
+ * is shared with xced (sw/common/engine_views.c). */
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "cli.h"
-
-#define LEFT_WIDTH 20    /* configuration: "crypto lib version: " */
-#define RIGHT_WIDTH 27   /* brief: "     Maximum buffer length:" */
-
-/* "        label:   value", values in a column (configuration). */
-static void left_field(const char *indent, int width, const char *label, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void left_field(const char *indent, int width, const char *label, const char *fmt, ...)
-{
-    va_list ap;
-    printf("%s%s:%*s", indent, label, width - (int)strlen(label) - 1, "");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
-
-/* "     Right-aligned label:  value" (brief). */
-static void right_field(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void right_field(const char *label, const char *fmt, ...)
-{
-    va_list ap;
-    printf("%*s:  ", RIGHT_WIDTH - 1, label);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
+#include "engine_views.h"
 
 static int read_device(struct cli *cli, xce_dev **dev, struct xce_info *info, struct xce_stats *st)
 {
@@ -54,100 +24,6 @@ static int read_device(struct cli *cli, xce_dev **dev, struct xce_info *info, st
     return 0;
 }
 
-static void platform(const struct xce_info *in, char *buf, size_t n)
-{
-    if (!in->engine_present)
-        snprintf(buf, n, "software crypto engine");
-    else if (strcmp(in->backend, "sim") == 0)
-        snprintf(buf, n, "xce crypto engine (simulated, %s)", in->location);
-    else
-        snprintf(buf, n, "xce crypto engine (%s %s)", in->backend, in->location);
-}
-
-static void engine_state(const struct xce_info *in, char *buf, size_t n, int capital)
-{
-    if (in->engine_enabled)
-        snprintf(buf, n, "%s", capital ? "Enabled" : "enabled");
-    else
-        snprintf(buf, n, "%s (%s)", capital ? "Disabled" : "disabled",
-                 in->disabled_reason ? in->disabled_reason : "unknown reason");
-}
-
-static void capabilities(const struct xce_info *in, char *buf, size_t n)
-{
-    static const struct {
-        uint32_t bit;
-        int mode;
-        const char *name;
-    } caps[] = {
-        { XCE_CAP_AES128, 0, "aes-128" }, { XCE_CAP_AES192, 0, "aes-192" }, { XCE_CAP_AES256, 0, "aes-256" },
-        { XCE_CAP_DES, 0, "des" },        { XCE_CAP_TDES, 0, "3des" },      { XCE_CAP_MD5, 0, "md5" },
-        { XCE_CAP_SHA1, 0, "sha1" },      { XCE_CAP_SHA224, 0, "sha224" },  { XCE_CAP_SHA256, 0, "sha256" },
-        { XCE_CAP_SHA384, 0, "sha384" },  { XCE_CAP_SHA512, 0, "sha512" },  { XCE_CAP_HMAC, 0, "hmac" },
-        { XCE_CAP_PKA, 0, "pka" },
-        { XCE_CAP_MODE_ECB, 1, "ecb" },   { XCE_CAP_MODE_CBC, 1, "cbc" },   { XCE_CAP_MODE_CTR, 1, "ctr" },
-    };
-    size_t at = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof caps / sizeof caps[0] && at < n; i++)
-        if ((caps[i].mode ? in->cap_modes : in->cap_algos) & caps[i].bit)
-            at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? " " : "", caps[i].name);
-    if (at == 0)
-        snprintf(buf, n, "none");
-}
-
-static void clock_text(uint32_t hz, char *buf, size_t n)
-{
-    if (hz == 0)
-        snprintf(buf, n, "N/A");
-    else if (hz % 1000000 == 0)
-        snprintf(buf, n, "%" PRIu32 " MHz", hz / 1000000);
-    else
-        snprintf(buf, n, "%.3f MHz", hz / 1e6);
-}
-
-static void print_configuration(const struct xce_info *in)
-{
-    const char *ind = "        ";
-    char buf[128];
-    left_field(ind, LEFT_WIDTH, "slot", "0");
-    left_field(ind, LEFT_WIDTH, "engine name", "%s", in->engine_present ? "xce" : "unknown");
-    left_field(ind, LEFT_WIDTH, "engine type", "%s", in->engine_enabled ? "hardware" : "software");
-    engine_state(in, buf, sizeof buf, 0);
-    left_field(ind, LEFT_WIDTH, "engine state", "%s", buf);
-    left_field(ind, LEFT_WIDTH, "serial number", "%08" PRIX32, in->serial);
-    platform(in, buf, sizeof buf);
-    left_field(ind, LEFT_WIDTH, "platform", "%s", buf);
-    left_field(ind, LEFT_WIDTH, "crypto lib version", "libxce %s, OpenSSL %s", XCE_LIB_VERSION,
-               OpenSSL_version(OPENSSL_VERSION_STRING));
-    if (in->engine_present)
-        left_field(ind, LEFT_WIDTH, "bitstream version", "%" PRIu32 ".%" PRIu32 " build 0x%08" PRIX32,
-                   in->version >> 16, in->version & 0xffff, in->build);
-    else
-        left_field(ind, LEFT_WIDTH, "bitstream version", "none");
-    if (in->fw_version)
-        left_field(ind, LEFT_WIDTH, "firmware version", "%" PRIu32 ".%" PRIu32 " (PKA microcode)",
-                   in->fw_version >> 16, in->fw_version & 0xffff);
-    else
-        left_field(ind, LEFT_WIDTH, "firmware version", "none");
-    if (in->pka_enabled)
-        left_field(ind, LEFT_WIDTH, "public key engine", "enabled, moduli up to %u bits", in->pka_max_bits);
-    else
-        left_field(ind, LEFT_WIDTH, "public key engine", "disabled (%s)",
-                   in->pka_reason ? in->pka_reason : in->engine_enabled ? "unknown reason" : "engine disabled");
-    clock_text(in->clock_hz, buf, sizeof buf);
-    left_field(ind, LEFT_WIDTH, "clock", "%s", buf);
-    left_field(ind, LEFT_WIDTH, "cores", "%u", in->cores);
-    capabilities(in, buf, sizeof buf);
-    left_field(ind, LEFT_WIDTH, "capabilities", "%s", buf);
-    left_field(ind, LEFT_WIDTH, "policy", "%s", xce_policy_name(in->policy));
-    printf("\nEncryption Process Info:\n");
-    left_field("", 19, "input queue size", "%u", in->ring_size);
-    left_field("", 19, "input queue top", "%u", in->ring_prod);
-    left_field("", 19, "input queue bot", "%u", in->ring_cons);
-    left_field("", 19, "input queue count", "%u", in->ring_pending);
-}
-
 int cmd_show_configuration(struct cli *cli, int argc, char **argv)
 {
     (void)argc;
@@ -156,106 +32,8 @@ int cmd_show_configuration(struct cli *cli, int argc, char **argv)
     struct xce_info info;
     if (read_device(cli, &dev, &info, NULL) != 0)
         return 1;
-    print_configuration(&info);
+    engine_view_configuration(stdout, &info);
     return 0;
-}
-
-/* "Yes (128,192,256)" for the key sizes the engine has in this mode. */
-static void aes_support(const struct xce_info *in, uint32_t mode_bit, char *buf, size_t n)
-{
-    static const struct {
-        uint32_t bit;
-        const char *bits;
-    } sizes[] = { { XCE_CAP_AES128, "128" }, { XCE_CAP_AES192, "192" }, { XCE_CAP_AES256, "256" } };
-    size_t at = 0;
-    if (in->cap_modes & mode_bit)
-        for (size_t i = 0; i < 3; i++)
-            if (in->cap_algos & sizes[i].bit)
-                at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? "," : "Yes (", sizes[i].bits);
-    snprintf(buf + at, n - at, "%s", at ? ")" : "No");
-}
-
-static const char *yes_no(uint32_t algos, uint32_t bit)
-{
-    return algos & bit ? "Yes" : "No";
-}
-
-/* "Yes (1,224,256)" for the SHA variants in algos. */
-static void sha_support(uint32_t algos, char *buf, size_t n)
-{
-    static const struct {
-        uint32_t bit;
-        const char *bits;
-    } sha[] = { { XCE_CAP_SHA1, "1" },     { XCE_CAP_SHA224, "224" }, { XCE_CAP_SHA256, "256" },
-                { XCE_CAP_SHA384, "384" }, { XCE_CAP_SHA512, "512" } };
-    size_t at = 0;
-    for (size_t i = 0; i < sizeof sha / sizeof sha[0]; i++)
-        if (algos & sha[i].bit)
-            at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? "," : "Yes (", sha[i].bits);
-    snprintf(buf + at, n - at, "%s", at ? ")" : "No");
-}
-
-/* The algorithm lines of one engine: AES per mode, the rest from algos. */
-/* pk: what the RSA and DH lines say */
-static void brief_algorithms(const char *ecb, const char *cbc, const char *ctr, uint32_t algos, const char *pk)
-{
-    char sha[64];
-    right_field("AES ECB", "%s", ecb);
-    right_field("AES CBC", "%s", cbc);
-    right_field("AES CNTR", "%s", ctr);
-    right_field("DES", "%s", yes_no(algos, XCE_CAP_DES));
-    right_field("3DES", "%s", yes_no(algos, XCE_CAP_TDES));
-    sha_support(algos, sha, sizeof sha);
-    right_field("SHA", "%s", sha);
-    right_field("MD5", "%s", yes_no(algos, XCE_CAP_MD5));
-    right_field("HMAC", "%s", yes_no(algos, XCE_CAP_HMAC));
-    right_field("RSA", "%s", pk);
-    right_field("DH", "%s", pk);
-    right_field("Maximum buffer length", "%u", XCE_MAX_REQUEST);
-}
-
-static void brief_engine(const struct xce_info *in)
-{
-    char buf[128], ecb[32], cbc[32], ctr[32];
-    right_field("crypto engine name", "xce crypto engine");
-    right_field("crypto engine type", "hardware");
-    engine_state(in, buf, sizeof buf, 1);
-    right_field("State", "%s", buf);
-    if (strcmp(in->backend, "sim") == 0)
-        right_field("Location", "simulated (%s)", in->location);
-    else
-        right_field("Location", "%s %s", in->backend, in->location);
-    right_field("Product Name", "xce %" PRIu32 ".%" PRIu32 " build 0x%08" PRIX32 ", serial %08" PRIX32,
-                in->version >> 16, in->version & 0xffff, in->build, in->serial);
-    if (in->fw_version)
-        right_field("FW Version", "%" PRIu32 ".%" PRIu32, in->fw_version >> 16, in->fw_version & 0xffff);
-    else
-        right_field("FW Version", "none");
-    aes_support(in, XCE_CAP_MODE_ECB, ecb, sizeof ecb);
-    aes_support(in, XCE_CAP_MODE_CBC, cbc, sizeof cbc);
-    aes_support(in, XCE_CAP_MODE_CTR, ctr, sizeof ctr);
-    char pk[64];
-    if (in->pka_enabled)
-        snprintf(pk, sizeof pk, "Yes (up to %u bits)", in->pka_max_bits);
-    else
-        snprintf(pk, sizeof pk, "%s", in->cap_algos & XCE_CAP_PKA ? "No (firmware not loaded)" : "No");
-    brief_algorithms(ecb, cbc, ctr, in->cap_algos, pk);
-}
-
-static void brief_software(const struct xce_info *in)
-{
-    const char *all = "Yes (128,192,256)";
-    right_field("crypto engine name", "xce software implementation");
-    right_field("crypto engine type", "software");
-    right_field("State", "%s", in->policy == XCE_POLICY_HARDWARE ? "Disabled (hardware policy)" : "Enabled");
-    right_field("Location", "host CPU");
-    right_field("Product Name", "OpenSSL %s", OpenSSL_version(OPENSSL_VERSION_STRING));
-    right_field("FW Version", "N/A");
-    /* what libxce's software path (OpenSSL) serves */
-    brief_algorithms(all, all, all,
-                     XCE_CAP_DES | XCE_CAP_TDES | XCE_CAP_MD5 | XCE_CAP_SHA1 | XCE_CAP_SHA224 | XCE_CAP_SHA256 |
-                         XCE_CAP_SHA384 | XCE_CAP_SHA512 | XCE_CAP_HMAC,
-                     "Yes");
 }
 
 int cmd_show_brief(struct cli *cli, int argc, char **argv)
@@ -266,56 +44,8 @@ int cmd_show_brief(struct cli *cli, int argc, char **argv)
     struct xce_info info;
     if (read_device(cli, &dev, &info, NULL) != 0)
         return 1;
-    if (info.engine_present) {
-        brief_engine(&info);
-        putchar('\n');
-    }
-    brief_software(&info);
+    engine_view_brief(stdout, &info);
     return 0;
-}
-
-static void stats_header(const struct xce_info *in)
-{
-    char buf[128];
-    platform(in, buf, sizeof buf);
-    printf("Device:   %s\n", buf);
-    engine_state(in, buf, sizeof buf, 1);
-    printf("State:    %s, policy %s, crossover %" PRIu32 " bytes\n\n", buf, xce_policy_name(in->policy),
-           in->crossover_bytes);
-}
-
-static void stats_cores(const struct xce_stats *st)
-{
-    if (st->cores == 0) {
-        printf("Per-core statistics: none (no engine)\n\n");
-        return;
-    }
-    printf("Per-core statistics:\n");
-    printf("  %4s %12s %16s %16s %8s\n", "core", "requests", "bytes", "busy cycles", "errors");
-    for (unsigned c = 0; c < st->cores && c < XCE_STATS_CORES; c++)
-        printf("  %4u %12" PRIu64 " %16" PRIu64 " %16" PRIu64 " %8" PRIu64 "\n", c, st->core[c].requests,
-               st->core[c].bytes, st->core[c].busy_cycles, st->core[c].errors);
-    putchar('\n');
-}
-
-static void stats_driver(const struct xce_stats *st)
-{
-    printf("Driver totals:\n");
-    printf("  served by engine:   %12" PRIu64 " requests %16" PRIu64 " bytes\n", st->hw_requests, st->hw_bytes);
-    printf("  served in software: %12" PRIu64 " requests %16" PRIu64 " bytes\n\n", st->sw_requests, st->sw_bytes);
-    printf("Fallbacks by reason:\n");
-    for (int i = 0; i < XCE_FB_COUNT; i++)
-        left_field("  ", 28, xce_fallback_name((enum xce_fallback)i), "%12" PRIu64, st->fallback[i]);
-    putchar('\n');
-    left_field("", 16, "Engine errors", "%" PRIu64, st->engine_errors);
-    left_field("", 16, "Timeouts", "%" PRIu64, st->timeouts);
-    left_field("", 16, "Resets", "%" PRIu64, st->resets);
-    left_field("", 16, "Self-tests", "%" PRIu64 " (%" PRIu64 " failures)", st->selftests, st->selftest_failures);
-    left_field("", 16, "Engine cycles", "%" PRIu64, st->cycles);
-    printf("\nPublic-key operations (modular exponentiations):\n");
-    left_field("  ", 28, "on the PKA", "%12" PRIu64 " (%" PRIu64 " cycles)", st->pk_hw_ops, st->pk_cycles);
-    left_field("  ", 28, "in software", "%12" PRIu64, st->pk_sw_ops);
-    left_field("  ", 28, "engine results rejected", "%12" PRIu64 " (redone in software)", st->pk_faults);
 }
 
 int cmd_show_accel_stats(struct cli *cli, int argc, char **argv)
@@ -327,8 +57,6 @@ int cmd_show_accel_stats(struct cli *cli, int argc, char **argv)
     struct xce_stats st;
     if (read_device(cli, &dev, &info, &st) != 0)
         return 1;
-    stats_header(&info);
-    stats_cores(&st);
-    stats_driver(&st);
+    engine_view_accel_stats(stdout, &info, &st);
     return 0;
 }

@@ -158,6 +158,15 @@ static int run_word(struct cli *cli, const struct word *w, int argc, char **argv
 
 int cli_dispatch(struct cli *cli, const struct cmdline *cl)
 {
+    /* "show ...": xced answers it when it runs (forward.c) */
+    if (!cli->no_daemon && cl->argc > 1) {
+        const struct word *w = match(cli, top_words, cl->argv[0]);
+        if (w && w->next == show_words) {
+            int st = cli_forward(cli, cl);
+            if (st != CLI_NOT_FORWARDED)
+                return st;
+        }
+    }
     return cli_dispatch_words(cli, cl, top_words);
 }
 

@@ -1,8 +1,8 @@
 /* main.c - the xce program: global options, then one command from the
  * command line, or exec mode (commands from stdin) when there is none.
  *
- *   xce [--device SPEC] [--policy hardware|software|auto] [--trace FILE.vcd] [--keystore PATH] [-v]
- *       COMMAND [ARGS]
+ *   xce [--device SPEC] [--policy hardware|software|auto] [--trace FILE.vcd] [--keystore PATH]
+ *       [--no-daemon] [-v] COMMAND [ARGS]
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +50,10 @@ static int global_option(struct cli *cli, int argc, char **argv, int *i)
     int r;
     if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
         cli->verbose = 1;
+        return GLOBAL_OK;
+    }
+    if (strcmp(a, "--no-daemon") == 0) {
+        cli->no_daemon = 1;
         return GLOBAL_OK;
     }
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

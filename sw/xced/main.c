@@ -1,0 +1,361 @@
+/* main.c - xced, the daemon that owns the engine: it reads the router
+ * configuration, attaches to the engine, applies "[no] crypto engine
+ * accelerator", and answers exec commands on its control socket
+ * (ctl.c, views.c) until SIGTERM or SIGINT; SIGHUP re-reads the
+ * configuration. The packet datapath (sw/ipsec on TUN devices) is not
+ * wired yet.
+ *
+ *   xced -f FILE [--device SPEC] [--policy P] [--socket PATH] [--foreground]
+ *        [--pidfile FILE] [-v]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xced.h"
+
+static struct xced X;
+static volatile sig_atomic_t got_hup, got_term;
+
+static void on_signal(int sig)
+{
+    if (sig == SIGHUP)
+        got_hup = 1;
+    else
+        got_term = sig;
+}
+
+void xlog(int prio, const char *fmt, ...)
+{
+    if (prio == LOG_DEBUG && !X.verbose)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    if (X.foreground) {
+        fputs("xced: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+    } else {
+        vsyslog(prio, fmt, ap);
+    }
+    va_end(ap);
+}
+
+const char *xced_device_name(const struct xced *x)
+{
+    if (x->device_spec && *x->device_spec)
+        return x->device_spec;
+    const char *env = getenv("XCE_DEVICE");
+    return env && *env ? env : "sim";
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: xced -f FILE [--device SPEC] [--policy hardware|software|auto] [--socket PATH]\n"
+          "            [--foreground] [--pidfile FILE] [-v]\n"
+          "       xced --help | --version\n"
+          "\n"
+          "xced, the daemon that owns the xce crypto engine. It reads an IOS-style router\n"
+          "configuration, attaches to the engine, applies \"[no] crypto engine accelerator\"\n"
+          "from it, and answers exec commands on a UNIX control socket: `xce show ...'\n"
+          "forwards the commands xced knows to it. The packet datapath is not wired yet.\n"
+          "\n"
+          "Options:\n"
+          "  -f, --config FILE   the configuration (xced.conf(5)); a bad one is reported as\n"
+          "                      FILE:LINE: message and xced exits 1\n"
+          "  --device SPEC       the engine: sim, sw, pci, pci:DOMAIN:BUS:DEVICE.FUNCTION,\n"
+          "                      pool:SPEC,SPEC... (default $XCE_DEVICE, else sim)\n"
+          "  --policy P          hardware, software or auto (default auto)\n"
+          "  --socket PATH       the control socket (default $XCE_CONTROL_SOCKET, else\n"
+          "                      " XCED_CTL_DEFAULT_PATH "); created mode 0660\n"
+          "  --foreground        stay attached to the terminal and log on stderr (else\n"
+          "                      xced detaches once it serves, and logs to syslog)\n"
+          "  --pidfile FILE      write the process id to FILE (removed at exit)\n"
+          "  -v, --verbose       also log each request and other debugging lines\n"
+          "  -h, --help          this text;  --version  the version\n"
+          "\n"
+          "Commands answered on the socket:\n"
+          "  show running-config                              the configuration, canonical form\n"
+          "  show crypto map [tag TAG]                        crypto map entries\n"
+          "  show crypto ipsec transform-set [tag NAME]       transform sets\n"
+          "  show crypto ipsec security-association lifetime  the global SA lifetime\n"
+          "  show crypto engine configuration|brief|accelerator statistic\n"
+          "  show xced                                        the daemon and its socket counters\n"
+          "\n"
+          "Signals: SIGHUP re-reads FILE (a bad file is refused and logged; the running\n"
+          "configuration stays); SIGTERM and SIGINT end xced (exit 0), removing the socket\n"
+          "and the pid file.\n"
+          "\n"
+          "Exit status: 0 after SIGTERM/SIGINT (or --help), 1 on a bad configuration, a\n"
+          "device that cannot be attached or a socket that cannot be created.\n"
+          "\n"
+          "Example:\n"
+          "  xced -f /etc/xced/router.cfg --device pci\n"
+          "  xce show crypto map\n"
+          "See xced(8), xced.conf(5), xce(1).\n",
+          f);
+}
+
+/* "--name VALUE" or "--name=VALUE" (as xce's): 1 matched, 0 not, -1 missing */
+static int option_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "xced: option '%s' needs an argument\n", name);
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+static int apply_accelerator(const struct config *c)
+{
+    int r = xce_set_accelerator(X.dev, c->accelerator);
+    if (r != XCE_OK) {
+        xlog(LOG_ERR, "%scrypto engine accelerator: %s", c->accelerator ? "" : "no ", xce_strerror(r));
+        return -1;
+    }
+    return 0;
+}
+
+static void reload(void)
+{
+    char err[512];
+    struct config *c = config_load(X.config_path, err, sizeof err);
+    if (!c) {
+        X.reload_failures++;
+        xlog(LOG_ERR, "SIGHUP: configuration refused, the running one is kept: %s", err);
+        return;
+    }
+    X.reloads++;
+    if (config_equal(c, X.cfg)) {
+        xlog(LOG_INFO, "SIGHUP: %s read again, unchanged", X.config_path);
+    } else {
+        xlog(LOG_NOTICE, "SIGHUP: %s read again, the new configuration is running", X.config_path);
+        if (c->accelerator != X.cfg->accelerator)
+            apply_accelerator(c);
+    }
+    config_free(X.cfg);
+    X.cfg = c;
+}
+
+/* The handler around views_run: logs the request (with -v). */
+static int handle(void *arg, const char *line, FILE *out, FILE *err)
+{
+    int st = views_run(arg, line, out, err);
+    xlog(LOG_DEBUG, "request \"%s\": %s", line, st == CTL_UNKNOWN ? "not xced's" : st ? "failed" : "answered");
+    return st;
+}
+
+static int serve(void)
+{
+    struct pollfd fds[XCED_CTL_MAX_CLIENTS + 1];
+    sigset_t block, during;
+    sigemptyset(&block);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &during);
+    sigdelset(&during, SIGHUP);
+    sigdelset(&during, SIGTERM);
+    sigdelset(&during, SIGINT);
+    while (!got_term) {
+        if (got_hup) {
+            got_hup = 0;
+            reload();
+            continue;
+        }
+        int timeout;
+        int n = ctl_poll_set(X.ctl, fds, &timeout);
+        struct timespec ts = { timeout / 1000, (long)(timeout % 1000) * 1000000L };
+        int r = ppoll(fds, (nfds_t)n, timeout < 0 ? NULL : &ts, &during);
+        if (r < 0 && errno != EINTR) {
+            xlog(LOG_ERR, "poll: %s", strerror(errno));
+            return 1;
+        }
+        if (r < 0)
+            continue;
+        ctl_service(X.ctl, fds, n, handle, &X);
+    }
+    xlog(LOG_NOTICE, "%s: exiting", strsignal(got_term));
+    return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "xced: cannot write the pid file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *socket_path = NULL, *pidfile = NULL, *v = NULL;
+    struct xce_open_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.policy = XCE_POLICY_AUTO;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int r;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("xced %s (libxce %s)\n", XCED_VERSION, XCE_LIB_VERSION);
+            return 0;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            X.verbose = 1;
+        } else if (!strcmp(a, "--foreground")) {
+            X.foreground = 1;
+        } else if (!strcmp(a, "-f")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "xced: option '-f' needs an argument\n");
+                return 1;
+            }
+            X.config_path = argv[++i];
+        } else if ((r = option_value(argc, argv, &i, "--config", &v)) != 0) {
+            if (r < 0)
+                return 1;
+            X.config_path = v;
+        } else if ((r = option_value(argc, argv, &i, "--device", &v)) != 0) {
+            if (r < 0)
+                return 1;
+            X.device_spec = v;
+        } else if ((r = option_value(argc, argv, &i, "--policy", &v)) != 0) {
+            if (r < 0)
+                return 1;
+            if (xce_policy_parse(v, &opts.policy) != XCE_OK) {
+                fprintf(stderr, "xced: invalid policy '%s' for --policy; use hardware, software or auto\n", v);
+                return 1;
+            }
+        } else if ((r = option_value(argc, argv, &i, "--socket", &v)) != 0) {
+            if (r < 0)
+                return 1;
+            socket_path = v;
+        } else if ((r = option_value(argc, argv, &i, "--pidfile", &v)) != 0) {
+            if (r < 0)
+                return 1;
+            pidfile = v;
+        } else {
+            fprintf(stderr, "xced: unknown %s '%s' (see 'xced --help')\n", a[0] == '-' ? "option" : "argument", a);
+            return 1;
+        }
+    }
+    if (!X.config_path || !*X.config_path) {
+        fprintf(stderr, "xced: no configuration: xced -f FILE (see 'xced --help')\n");
+        return 1;
+    }
+    if (!socket_path)
+        socket_path = xced_ctl_path();
+
+    char err[512];
+    X.cfg = config_load(X.config_path, err, sizeof err);
+    if (!X.cfg) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+
+    /* Detach before attaching to the engine (the model runs threads that
+     * would not survive a fork); the parent waits for the child to say
+     * it serves, so every start-up error still reaches the terminal and
+     * the exit status. */
+    int ready[2] = { -1, -1 };
+    if (!X.foreground) {
+        if (pipe2(ready, O_CLOEXEC) != 0) {
+            perror("xced: pipe");
+            return 1;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("xced: fork");
+            return 1;
+        }
+        if (pid > 0) {
+            char b = 1;
+            close(ready[1]);
+            ssize_t n;
+            while ((n = read(ready[0], &b, 1)) < 0 && errno == EINTR)
+                ;
+            return n == 1 && b == 0 ? 0 : 1;
+        }
+        close(ready[0]);
+        setsid();
+        openlog("xced", LOG_PID, LOG_DAEMON);
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int r = xce_open(X.device_spec, &opts, &X.dev);
+    if (r != XCE_OK) {
+        fprintf(stderr, "xced: cannot attach to device '%s': %s\n", xced_device_name(&X), xce_strerror(r));
+        config_free(X.cfg);
+        return 1;
+    }
+    int status = 1;
+    if (X.cfg->accelerator == 0 && xce_set_accelerator(X.dev, 0) != XCE_OK) {
+        fprintf(stderr, "xced: no crypto engine accelerator: cannot apply it\n");
+        goto out;
+    }
+    /* the default directory, for the daemon's group only */
+    if (strcmp(socket_path, XCED_CTL_DEFAULT_PATH) == 0 && mkdir("/run/xced", 0750) != 0 && errno != EEXIST)
+        fprintf(stderr, "xced: cannot create /run/xced: %s\n", strerror(errno));
+    X.ctl = ctl_open(socket_path, err, sizeof err);
+    if (!X.ctl) {
+        fprintf(stderr, "xced: control socket: %s\n", err);
+        goto out;
+    }
+    if (pidfile && write_pidfile(pidfile) != 0)
+        goto out;
+    X.started = time(NULL);
+    xlog(LOG_NOTICE, "serving %s on %s (device %s, %s)", X.config_path, ctl_path(X.ctl), xced_device_name(&X),
+         X.cfg->accelerator ? "crypto engine accelerator" : "no crypto engine accelerator");
+    if (!X.foreground) {
+        char ok = 0;
+        int fd = open("/dev/null", O_RDWR);
+        if (fd >= 0) {
+            dup2(fd, STDIN_FILENO);
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, STDERR_FILENO);
+            if (fd > STDERR_FILENO)
+                close(fd);
+        }
+        if (write(ready[1], &ok, 1) != 1)
+            xlog(LOG_WARNING, "cannot tell the parent that xced serves");
+        close(ready[1]);
+    }
+    status = serve();
+out:
+    if (X.ctl)
+        ctl_close(X.ctl);
+    if (pidfile && X.ctl)
+        unlink(pidfile);
+    xce_close(X.dev);
+    config_free(X.cfg);
+    if (!X.foreground)
+        closelog();
+    return status;
+}
