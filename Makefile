@@ -243,7 +243,7 @@ $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))
 tests-bin: $(BUILD)/bin/xce $(BUILD)/bin/xced $(TEST_BINS) $(FWASM)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
-FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config
+FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config xced_ctl xced_answer
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce -Isw/common
 
@@ -342,3 +342,10 @@ build/fuzz/fuzz_ipsec_in: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -Isw/ipsec -lssl -lc
 # --- xced configuration parser (sw/xced/config.c): fuzz target
 build/fuzz/fuzz_xced_config: tests/fuzz/fuzz_xced_config.c sw/xced/config.c sw/xced/config.h | check-deps
 build/fuzz/fuzz_xced_config: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/xced -lcrypto
+
+# --- xced control protocol (sw/xced/ctl.c, views.c; sw/common/xced_ctl.c): fuzz targets
+build/fuzz/fuzz_xced_ctl: tests/fuzz/fuzz_xced_ctl.c sw/xced/ctl.c sw/xced/views.c sw/xced/config.c \
+    sw/common/xced_ctl.c sw/common/engine_views.c $(wildcard sw/xced/*.h sw/common/*.h) $(FUZZ_DRIVER) | check-deps
+build/fuzz/fuzz_xced_ctl: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -Isw/xced -lssl -lcrypto -lpci -lpthread
+build/fuzz/fuzz_xced_answer: tests/fuzz/fuzz_xced_answer.c sw/common/xced_ctl.c sw/common/xced_ctl.h | check-deps
+build/fuzz/fuzz_xced_answer: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/common

@@ -46,6 +46,39 @@ int xced_ctl_line_ok(const char *line, size_t len, const char **why)
     return 1;
 }
 
+enum xced_ctl_answer_kind xced_ctl_parse_answer(const char *ans, size_t len, struct xced_ctl_answer *a)
+{
+    memset(a, 0, sizeof *a);
+    const char *nl = memchr(ans, '\n', len < XCED_CTL_MAX_HEADER ? len : XCED_CTL_MAX_HEADER);
+    if (!nl)
+        return XCED_ANSWER_MALFORMED;
+    char hdr[XCED_CTL_MAX_HEADER];   /* the header line, NUL-terminated */
+    size_t hl = (size_t)(nl - ans);
+    memcpy(hdr, ans, hl);
+    hdr[hl] = '\0';
+    const char *body = nl + 1;
+    size_t blen = len - hl - 1;
+    int st, used = 0;
+    unsigned long ol, el;
+    if (strcmp(hdr, XCED_CTL_MAGIC " UNKNOWN") == 0)
+        return XCED_ANSWER_UNKNOWN;
+    if (sscanf(hdr, XCED_CTL_MAGIC " EXIT %d %lu %lu%n", &st, &ol, &el, &used) == 3 && hdr[used] == '\0' &&
+        st >= 0 && st < 256 && ol <= blen && el == blen - ol) {
+        a->status = st;
+        a->out = body;
+        a->outlen = ol;
+        a->err = body + ol;
+        a->errlen = el;
+        return XCED_ANSWER_EXIT;
+    }
+    if (sscanf(hdr, XCED_CTL_MAGIC " REFUSED %lu%n", &el, &used) == 1 && hdr[used] == '\0' && el == blen) {
+        a->err = body;
+        a->errlen = el;
+        return XCED_ANSWER_REFUSED;
+    }
+    return XCED_ANSWER_MALFORMED;
+}
+
 static long long now_ms(void)
 {
     struct timespec ts;
@@ -169,30 +202,24 @@ enum xced_ctl_result xced_ctl_request(const char *path, const char *line, FILE *
         snprintf(why, whylen, "no complete answer from %s", path);
         goto out;
     }
-    char *nl = memchr(ans, '\n', alen < XCED_CTL_MAX_HEADER ? alen : XCED_CTL_MAX_HEADER);
-    if (!nl) {
-        snprintf(why, whylen, "malformed answer from %s", path);
-        goto out;
-    }
-    *nl = '\0';
-    const char *body = nl + 1;
-    size_t blen = alen - (size_t)(body - ans);
-    int st, used = 0;
-    unsigned long ol, el;
-    if (strcmp(ans, XCED_CTL_MAGIC " UNKNOWN") == 0) {
+    struct xced_ctl_answer a;
+    switch (xced_ctl_parse_answer(ans, alen, &a)) {
+    case XCED_ANSWER_UNKNOWN:
         res = XCED_CTL_UNKNOWN;
-    } else if (sscanf(ans, XCED_CTL_MAGIC " EXIT %d %lu %lu%n", &st, &ol, &el, &used) == 3 &&
-               ans[used] == '\0' && st >= 0 && st < 256 && ol <= blen && el == blen - ol) {
-        fwrite(body, 1, ol, out);
-        fwrite(body + ol, 1, el, err);
-        *status = st;
+        break;
+    case XCED_ANSWER_EXIT:
+        fwrite(a.out, 1, a.outlen, out);
+        fwrite(a.err, 1, a.errlen, err);
+        *status = a.status;
         res = XCED_CTL_ANSWERED;
-    } else if (sscanf(ans, XCED_CTL_MAGIC " REFUSED %lu%n", &el, &used) == 1 && ans[used] == '\0' &&
-               el == blen) {
-        snprintf(why, whylen, "request refused: %.*s", (int)(el > 200 ? 200 : el), body);
+        break;
+    case XCED_ANSWER_REFUSED:
+        snprintf(why, whylen, "request refused: %.*s", (int)(a.errlen > 200 ? 200 : a.errlen), a.err);
         why[strcspn(why, "\n")] = '\0';
-    } else {
+        break;
+    default:
         snprintf(why, whylen, "malformed answer from %s", path);
+        break;
     }
 out:
     free(ans);

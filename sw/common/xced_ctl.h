@@ -43,6 +43,27 @@ const char *xced_ctl_path(void);
  * with the reason in *why (a static string). */
 int xced_ctl_line_ok(const char *line, size_t len, const char **why);
 
+/* An answer, parsed by xced_ctl_parse_answer. */
+enum xced_ctl_answer_kind {
+    XCED_ANSWER_EXIT = 0,   /* "XCED1 EXIT ...": status, out and err set */
+    XCED_ANSWER_UNKNOWN,    /* "XCED1 UNKNOWN" (bytes after it are ignored) */
+    XCED_ANSWER_REFUSED,    /* "XCED1 REFUSED ...": err is the reason */
+    XCED_ANSWER_MALFORMED,  /* anything else */
+};
+
+struct xced_ctl_answer {
+    int status;             /* EXIT: 0..255 */
+    const char *out, *err;  /* point into the buffer parsed */
+    size_t outlen, errlen;
+};
+
+/* Parses a whole answer as received (ans[0..len), up to the daemon's
+ * close): the header line, within its first XCED_CTL_MAX_HEADER bytes,
+ * then the bodies, whose declared lengths must add up to exactly the
+ * bytes after the header. Reads nothing outside ans[0..len), writes only
+ * *a (zeroed, then filled as the kind says). */
+enum xced_ctl_answer_kind xced_ctl_parse_answer(const char *ans, size_t len, struct xced_ctl_answer *a);
+
 enum xced_ctl_result {
     XCED_CTL_ANSWERED = 0,  /* *status set, the output written to out and err */
     XCED_CTL_NO_DAEMON,     /* no socket, or nobody accepts on it: nothing written */
