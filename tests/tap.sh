@@ -10,6 +10,8 @@
 #                                built, with that and TAG "asan "
 #   no_sanitizer_reports         one TAP line: no run so far left a sanitizer
 #                                report in $tmp (else the first 40 lines of them)
+#   golden WHAT FILE             one TAP line: $tmp/out is the same as FILE (a diff
+#                                when not); with XCE_UPDATE_GOLDEN=1 it writes FILE
 # $failed counts the not-ok lines; end a test with [ "$failed" = 0 ].
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -37,5 +39,19 @@ no_sanitizer_reports() {
         cat "$tmp"/sanitizer* | head -40 | sed 's/^/# /'
     else
         ok "no sanitizer report from any run"
+    fi
+}
+golden() {
+    local what=$1 file=$2
+    if [ -n "${XCE_UPDATE_GOLDEN:-}" ]; then
+        cp "$tmp/out" "$file"
+        ok "$what: wrote $file"
+    elif [ ! -f "$file" ]; then
+        not_ok "$what: no golden file $file (XCE_UPDATE_GOLDEN=1 creates it)"
+    elif cmp -s "$tmp/out" "$file"; then
+        ok "$what matches $file"
+    else
+        not_ok "$what differs from $file"
+        diff -u "$file" "$tmp/out" | head -30 | sed 's/^/# /'
     fi
 }

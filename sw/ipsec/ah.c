@@ -16,14 +16,10 @@ enum ipsec_drop ah_out_prepare(struct ipsec_sa *sa, struct ipsec_job *j)
 {
     const uint8_t *in = j->pkt->in;
     struct ip4 h;
-    enum ipsec_drop r = ip4_parse(in, j->pkt->in_len, &h, 0);
+    enum ipsec_drop r = ipsec_out_parse(sa, j, &h);
     if (r != IPSEC_OK)
         return r;
     int tunnel = sa->p.mode == IPSEC_MODE_TUNNEL;
-    if (!tunnel && ip4_is_fragment(&h))
-        return IPSEC_DROP_FRAGMENT;
-    if ((r = ipsec_life_check(sa)) != IPSEC_OK)
-        return r;
     size_t hl = tunnel ? IPV4_HDR : h.hl;
     size_t alen = ah_len(sa);
     const uint8_t *data = tunnel ? in : in + h.hl;
@@ -35,19 +31,7 @@ enum ipsec_drop ah_out_prepare(struct ipsec_sa *sa, struct ipsec_job *j)
     if ((r = ipsec_next_seq(sa, &seq)) != IPSEC_OK)
         return r;
     uint8_t *o = j->pkt->out;
-    if (tunnel) {
-        memset(o, 0, IPV4_HDR);
-        o[0] = 0x45;
-        o[1] = h.tos;
-        pkt_put16(o + 4, sa->ip_id++);
-        pkt_put16(o + 6, h.frag & 0x4000);
-        o[8] = sa->p.ttl;
-        pkt_put32(o + 12, sa->p.local);
-        pkt_put32(o + 16, sa->p.remote);
-    } else {
-        memcpy(o, in, hl);
-    }
-    ip4_fix(o, hl, total, IPSEC_PROTO_AH);
+    ipsec_out_header(sa, o, in, &h, total, IPSEC_PROTO_AH);
     memcpy(j->hdr, o, hl);               /* the real header, put back after the MAC */
     if ((r = ip4_zero_mutable(o, hl)) != IPSEC_OK) {
         sa->seq_out--;                   /* nothing was sent with it */
@@ -132,30 +116,9 @@ enum ipsec_drop ah_in_finish(struct ipsec_sa *sa, struct ipsec_job *j)
         return IPSEC_DROP_ENGINE;
     if (CRYPTO_memcmp(j->digest, j->icv_in, sa->icv_len) != 0)
         return IPSEC_DROP_AUTH;
-    if (!ipsec_replay_check(sa, j->seq))
-        return IPSEC_DROP_REPLAY;
-    ipsec_replay_update(sa, j->seq);
-    const uint8_t *in = j->pkt->in;
-    uint8_t *o = j->pkt->out;
-    uint8_t nh = in[j->hl];
-    size_t data = j->hl + ah_len(sa);
-    if (nh == IPPROTO_NONE_)
-        return IPSEC_DROP_DUMMY;
-    if (sa->p.mode == IPSEC_MODE_TUNNEL) {
-        if (nh != IPPROTO_IPIP_)
-            return IPSEC_DROP_NEXT_HDR;
-        struct ip4 inner;
-        if (ip4_parse(o + data, j->body, &inner, 0) != IPSEC_OK)
-            return IPSEC_DROP_MALFORMED;
-        memmove(o, o + data, inner.tot);
-        j->pkt->out_len = inner.tot;
-    } else {
-        if (nh == IPPROTO_IPIP_ || nh == IPPROTO_IPV6_)
-            return IPSEC_DROP_NEXT_HDR;
-        memmove(o + j->hl, o + data, j->body);
-        memcpy(o, in, j->hl);
-        ip4_fix(o, j->hl, j->hl + j->body, nh);
-        j->pkt->out_len = j->hl + j->body;
-    }
-    return IPSEC_OK;
+    enum ipsec_drop r = ipsec_replay_accept(sa, j->seq);
+    if (r != IPSEC_OK)
+        return r;
+    uint8_t nh = j->pkt->in[j->hl];
+    return ipsec_in_deliver(sa, j, j->pkt->out + j->hl + ah_len(sa), j->body, nh);
 }

@@ -9,31 +9,14 @@
 
 #include "ipsec_internal.h"
 
-/* Outer IPv4 header of tunnel mode. */
-static void outer_header(struct ipsec_sa *sa, uint8_t *o, const struct ip4 *inner, size_t tot, uint8_t proto)
-{
-    o[0] = 0x45;
-    o[1] = inner->tos;                       /* DSCP and ECN copied (RFC 4301 5.1.2.1) */
-    pkt_put16(o + 4, sa->ip_id++);
-    pkt_put16(o + 6, inner->frag & 0x4000);  /* DF copied, as IOS's df-bit copy */
-    o[8] = sa->p.ttl;
-    pkt_put32(o + 12, sa->p.local);
-    pkt_put32(o + 16, sa->p.remote);
-    ip4_fix(o, IPV4_HDR, tot, proto);
-}
-
 enum ipsec_drop esp_out_prepare(struct ipsec_sa *sa, struct ipsec_job *j)
 {
     const uint8_t *in = j->pkt->in;
     struct ip4 h;
-    enum ipsec_drop r = ip4_parse(in, j->pkt->in_len, &h, 0);
+    enum ipsec_drop r = ipsec_out_parse(sa, j, &h);
     if (r != IPSEC_OK)
         return r;
     int tunnel = sa->p.mode == IPSEC_MODE_TUNNEL;
-    if (!tunnel && ip4_is_fragment(&h))
-        return IPSEC_DROP_FRAGMENT;   /* transport mode protects whole datagrams */
-    if ((r = ipsec_life_check(sa)) != IPSEC_OK)
-        return r;
     const uint8_t *data = tunnel ? in : in + h.hl;
     size_t dlen = tunnel ? h.tot : h.tot - h.hl;
     uint8_t nh = tunnel ? IPPROTO_IPIP_ : h.proto;
@@ -50,13 +33,7 @@ enum ipsec_drop esp_out_prepare(struct ipsec_sa *sa, struct ipsec_job *j)
         return r;
     uint8_t *o = j->pkt->out;
     uint8_t proto = udp ? IPPROTO_UDP_ : IPSEC_PROTO_ESP;
-    if (tunnel) {
-        memset(o, 0, IPV4_HDR);
-        outer_header(sa, o, &h, total, proto);
-    } else {
-        memcpy(o, in, hl);
-        ip4_fix(o, hl, total, proto);
-    }
+    ipsec_out_header(sa, o, in, &h, total, proto);
     if (udp) {
         pkt_put16(o + hl, sa->p.udp_sport);
         pkt_put16(o + hl + 2, sa->p.udp_dport);
@@ -220,11 +197,9 @@ enum ipsec_drop esp_in_finish(struct ipsec_sa *sa, struct ipsec_job *j)
             return IPSEC_DROP_AUTH;
         memcpy(pt, j->icv_in - j->body, j->body);   /* null cipher: the payload as is */
     }
-    /* verified: now the window moves (a duplicate within one burst is
-     * caught here, its twin having just been accepted) */
-    if (!ipsec_replay_check(sa, j->seq))
-        return IPSEC_DROP_REPLAY;
-    ipsec_replay_update(sa, j->seq);
+    enum ipsec_drop r = ipsec_replay_accept(sa, j->seq);
+    if (r != IPSEC_OK)
+        return r;
     size_t n = j->body;
     size_t pad = pt[n - 2];
     uint8_t nh = pt[n - 1];
@@ -234,25 +209,5 @@ enum ipsec_drop esp_in_finish(struct ipsec_sa *sa, struct ipsec_job *j)
     for (size_t i = 0; i < pad; i++)
         if (pt[dlen + i] != (uint8_t)(i + 1))
             return IPSEC_DROP_PAD;
-    if (nh == IPPROTO_NONE_)
-        return IPSEC_DROP_DUMMY;
-    if (sa->p.mode == IPSEC_MODE_TUNNEL) {
-        if (nh != IPPROTO_IPIP_)
-            return IPSEC_DROP_NEXT_HDR;
-        struct ip4 inner;
-        if (ip4_parse(pt, dlen, &inner, 0) != IPSEC_OK)
-            return IPSEC_DROP_MALFORMED;
-        memmove(o, pt, inner.tot);   /* TFC padding after it (RFC 4303 2.7) is dropped */
-        j->pkt->out_len = inner.tot;
-    } else {
-        if (nh == IPPROTO_IPIP_ || nh == IPPROTO_IPV6_)
-            return IPSEC_DROP_NEXT_HDR;
-        if (j->hl + dlen > 0xffff)
-            return IPSEC_DROP_MALFORMED;
-        memmove(o + j->hl, pt, dlen);
-        memcpy(o, j->pkt->in, j->hl);
-        ip4_fix(o, j->hl, j->hl + dlen, nh);
-        j->pkt->out_len = j->hl + dlen;
-    }
-    return IPSEC_OK;
+    return ipsec_in_deliver(sa, j, pt, dlen, nh);
 }

@@ -84,6 +84,22 @@ void ipsec_replay_update(struct ipsec_sa *sa, uint32_t seq);
 enum ipsec_drop ipsec_next_seq(struct ipsec_sa *sa, uint32_t *seq);
 /* the HMAC request over data, digest to job->digest */
 void ipsec_hmac_op(struct ipsec_sa *sa, struct ipsec_job *j, const uint8_t *data, size_t len);
+/* Called once the ICV is verified: the window moves (a duplicate within one
+ * burst is caught here, its twin having just been accepted). IPSEC_OK or REPLAY. */
+enum ipsec_drop ipsec_replay_accept(struct ipsec_sa *sa, uint32_t seq);
+
+/* Outbound, ESP and AH: parse the packet to protect into h; drops a fragment
+ * in transport mode (it protects whole datagrams) and checks the lifetime. */
+enum ipsec_drop ipsec_out_parse(struct ipsec_sa *sa, const struct ipsec_job *j, struct ip4 *h);
+/* Outbound: write at o the IPv4 header in front of the protocol header: in
+ * tunnel mode a new outer one (from the SA and the inner header h), in
+ * transport mode the packet's own (in); total length tot, protocol proto. */
+void ipsec_out_header(struct ipsec_sa *sa, uint8_t *o, const uint8_t *in, const struct ip4 *h, size_t tot,
+                      uint8_t proto);
+/* Inbound, ESP and AH, once verified: the recovered payload (dlen bytes at
+ * data, inside j->pkt->out) with next header nh becomes the output packet. */
+enum ipsec_drop ipsec_in_deliver(struct ipsec_sa *sa, struct ipsec_job *j, const uint8_t *data, size_t dlen,
+                                 uint8_t nh);
 
 /* esp.c, ah.c: prepare fills job->op (and active), finish after it ran */
 enum ipsec_drop esp_out_prepare(struct ipsec_sa *sa, struct ipsec_job *j);

@@ -325,6 +325,71 @@ void ipsec_hmac_op(struct ipsec_sa *sa, struct ipsec_job *j, const uint8_t *data
     j->active = 1;
 }
 
+enum ipsec_drop ipsec_replay_accept(struct ipsec_sa *sa, uint32_t seq)
+{
+    if (!ipsec_replay_check(sa, seq))
+        return IPSEC_DROP_REPLAY;
+    ipsec_replay_update(sa, seq);
+    return IPSEC_OK;
+}
+
+/* --- shared by ESP and AH ---------------------------------------------------------------- */
+enum ipsec_drop ipsec_out_parse(struct ipsec_sa *sa, const struct ipsec_job *j, struct ip4 *h)
+{
+    enum ipsec_drop r = ip4_parse(j->pkt->in, j->pkt->in_len, h, 0);
+    if (r != IPSEC_OK)
+        return r;
+    if (sa->p.mode != IPSEC_MODE_TUNNEL && ip4_is_fragment(h))
+        return IPSEC_DROP_FRAGMENT;   /* transport mode protects whole datagrams */
+    return ipsec_life_check(sa);
+}
+
+void ipsec_out_header(struct ipsec_sa *sa, uint8_t *o, const uint8_t *in, const struct ip4 *h, size_t tot,
+                      uint8_t proto)
+{
+    if (sa->p.mode != IPSEC_MODE_TUNNEL) {
+        memcpy(o, in, h->hl);
+        ip4_fix(o, h->hl, tot, proto);
+        return;
+    }
+    memset(o, 0, IPV4_HDR);
+    o[0] = 0x45;
+    o[1] = h->tos;                       /* DSCP and ECN copied (RFC 4301 5.1.2.1) */
+    pkt_put16(o + 4, sa->ip_id++);
+    pkt_put16(o + 6, h->frag & 0x4000);  /* DF copied, as IOS's df-bit copy */
+    o[8] = sa->p.ttl;
+    pkt_put32(o + 12, sa->p.local);
+    pkt_put32(o + 16, sa->p.remote);
+    ip4_fix(o, IPV4_HDR, tot, proto);
+}
+
+enum ipsec_drop ipsec_in_deliver(struct ipsec_sa *sa, struct ipsec_job *j, const uint8_t *data, size_t dlen,
+                                 uint8_t nh)
+{
+    uint8_t *o = j->pkt->out;
+    if (nh == IPPROTO_NONE_)
+        return IPSEC_DROP_DUMMY;
+    if (sa->p.mode == IPSEC_MODE_TUNNEL) {
+        if (nh != IPPROTO_IPIP_)
+            return IPSEC_DROP_NEXT_HDR;
+        struct ip4 inner;
+        if (ip4_parse(data, dlen, &inner, 0) != IPSEC_OK)
+            return IPSEC_DROP_MALFORMED;
+        memmove(o, data, inner.tot);   /* ESP: TFC padding after it (RFC 4303 2.7) is dropped */
+        j->pkt->out_len = inner.tot;
+    } else {
+        if (nh == IPPROTO_IPIP_ || nh == IPPROTO_IPV6_)
+            return IPSEC_DROP_NEXT_HDR;
+        if (j->hl + dlen > 0xffff)
+            return IPSEC_DROP_MALFORMED;
+        memmove(o + j->hl, data, dlen);
+        memcpy(o, j->pkt->in, j->hl);
+        ip4_fix(o, j->hl, j->hl + dlen, nh);
+        j->pkt->out_len = j->hl + dlen;
+    }
+    return IPSEC_OK;
+}
+
 int ipsec_sa_stats(const struct ipsec_sa *sa, struct ipsec_sa_stats *st)
 {
     if (!sa || !st)

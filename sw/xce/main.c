@@ -9,30 +9,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 
 enum { GLOBAL_OK = 0, GLOBAL_EXIT_OK, GLOBAL_ERROR };
-
-/* "--name VALUE" or "--name=VALUE": stores VALUE and advances *i.
- * Returns 1 if argv[*i] is this option, 0 if not, -1 if VALUE is missing. */
-static int option_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "xce: option '%s' needs an argument\n", name);
-        return -1;
-    }
-    *value = argv[++*i];
-    return 1;
-}
 
 static int set_policy(struct cli *cli, const char *name)
 {
@@ -64,7 +43,7 @@ static int global_option(struct cli *cli, int argc, char **argv, int *i)
         print_version(stdout);
         return GLOBAL_EXIT_OK;
     }
-    if ((r = option_value(argc, argv, i, "--device", &v)) != 0) {
+    if ((r = option_value(argc, argv, i, "--device", &v, "xce", stderr)) != 0) {
         if (r < 0)
             return GLOBAL_ERROR;
         if (!*v) {
@@ -74,9 +53,9 @@ static int global_option(struct cli *cli, int argc, char **argv, int *i)
         cli->device_spec = v;
         return GLOBAL_OK;
     }
-    if ((r = option_value(argc, argv, i, "--policy", &v)) != 0)
+    if ((r = option_value(argc, argv, i, "--policy", &v, "xce", stderr)) != 0)
         return r < 0 || set_policy(cli, v) != 0 ? GLOBAL_ERROR : GLOBAL_OK;
-    if ((r = option_value(argc, argv, i, "--keystore", &v)) != 0) {
+    if ((r = option_value(argc, argv, i, "--keystore", &v, "xce", stderr)) != 0) {
         if (r > 0 && !*v) {
             fprintf(stderr, "xce: --keystore needs a file name\n");
             return GLOBAL_ERROR;
@@ -84,7 +63,7 @@ static int global_option(struct cli *cli, int argc, char **argv, int *i)
         cli->keystore_path = v;
         return r < 0 ? GLOBAL_ERROR : GLOBAL_OK;
     }
-    if ((r = option_value(argc, argv, i, "--trace", &v)) != 0) {
+    if ((r = option_value(argc, argv, i, "--trace", &v, "xce", stderr)) != 0) {
         cli->opts.trace_path = v;
         return r < 0 ? GLOBAL_ERROR : GLOBAL_OK;
     }

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "xced.h"
 
 static struct xced X;
@@ -99,27 +100,6 @@ static void usage(FILE *f)
           "  xce show crypto map\n"
           "See xced(8), xced.conf(5), xce(1).\n",
           f);
-}
-
-/* "--name VALUE" or "--name=VALUE" (as xce's): 1 matched, 0 not, -1 missing */
-static int option_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "xced: option '%s' needs an argument\n", name);
-        return -1;
-    }
-    *value = argv[++*i];
-    return 1;
 }
 
 static int apply_accelerator(const struct config *c)
@@ -230,26 +210,26 @@ int main(int argc, char **argv)
                 return 1;
             }
             X.config_path = argv[++i];
-        } else if ((r = option_value(argc, argv, &i, "--config", &v)) != 0) {
+        } else if ((r = option_value(argc, argv, &i, "--config", &v, "xced", stderr)) != 0) {
             if (r < 0)
                 return 1;
             X.config_path = v;
-        } else if ((r = option_value(argc, argv, &i, "--device", &v)) != 0) {
+        } else if ((r = option_value(argc, argv, &i, "--device", &v, "xced", stderr)) != 0) {
             if (r < 0)
                 return 1;
             X.device_spec = v;
-        } else if ((r = option_value(argc, argv, &i, "--policy", &v)) != 0) {
+        } else if ((r = option_value(argc, argv, &i, "--policy", &v, "xced", stderr)) != 0) {
             if (r < 0)
                 return 1;
             if (xce_policy_parse(v, &opts.policy) != XCE_OK) {
                 fprintf(stderr, "xced: invalid policy '%s' for --policy; use hardware, software or auto\n", v);
                 return 1;
             }
-        } else if ((r = option_value(argc, argv, &i, "--socket", &v)) != 0) {
+        } else if ((r = option_value(argc, argv, &i, "--socket", &v, "xced", stderr)) != 0) {
             if (r < 0)
                 return 1;
             socket_path = v;
-        } else if ((r = option_value(argc, argv, &i, "--pidfile", &v)) != 0) {
+        } else if ((r = option_value(argc, argv, &i, "--pidfile", &v, "xced", stderr)) != 0) {
             if (r < 0)
                 return 1;
             pidfile = v;

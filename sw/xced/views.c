@@ -151,22 +151,29 @@ static void map_entry(const struct config *c, const struct cfg_crypto_map *m, FI
         }
 }
 
+/* Parse an optional trailing "tag NAME" (nothing more may follow); *name stays NULL without it.
+ * Returns 0, or 1 after reporting the error on err. */
+static int opt_tag(const struct line *l, int i, const char **name, FILE *err)
+{
+    if (i >= l->argc)
+        return 0;
+    if (!kw("tag", l->argv[i])) {
+        invalid_at(l, i, err);
+        return 1;
+    }
+    if (i + 1 >= l->argc) {
+        fputs("% Incomplete command.\n", err);
+        return 1;
+    }
+    *name = l->argv[i + 1];
+    return no_more(l, i + 2, err) ? 0 : 1;
+}
+
 static int v_crypto_map(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
 {
     const char *tag = NULL;
-    if (i < l->argc) {
-        if (!kw("tag", l->argv[i])) {
-            invalid_at(l, i, err);
-            return 1;
-        }
-        if (i + 1 >= l->argc) {
-            fputs("% Incomplete command.\n", err);
-            return 1;
-        }
-        tag = l->argv[i + 1];
-        if (!no_more(l, i + 2, err))
-            return 1;
-    }
+    if (opt_tag(l, i, &tag, err) != 0)
+        return 1;
     unsigned shown = 0;
     for (unsigned k = 0; k < x->cfg->nmaps; k++) {
         const struct cfg_crypto_map *m = &x->cfg->maps[k];
@@ -216,19 +223,8 @@ static void tset_entry(const struct cfg_transform_set *t, FILE *out)
 static int v_tsets(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
 {
     const char *name = NULL;
-    if (i < l->argc) {
-        if (!kw("tag", l->argv[i])) {
-            invalid_at(l, i, err);
-            return 1;
-        }
-        if (i + 1 >= l->argc) {
-            fputs("% Incomplete command.\n", err);
-            return 1;
-        }
-        name = l->argv[i + 1];
-        if (!no_more(l, i + 2, err))
-            return 1;
-    }
+    if (opt_tag(l, i, &name, err) != 0)
+        return 1;
     unsigned shown = 0;
     for (unsigned k = 0; k < x->cfg->ntsets; k++) {
         const struct cfg_transform_set *t = &x->cfg->tsets[k];

@@ -59,17 +59,7 @@ compare() {
         sed 's/^/# /' "$tmp/err" | head -10
         return
     fi
-    if [ -n "${XCE_UPDATE_GOLDEN:-}" ]; then
-        cp "$tmp/out" "$file"
-        ok "$what: wrote $file"
-    elif [ ! -f "$file" ]; then
-        not_ok "$what: no golden file $file (XCE_UPDATE_GOLDEN=1 creates it)"
-    elif cmp -s "$tmp/out" "$file"; then
-        ok "$what matches $file"
-    else
-        not_ok "$what differs from $file"
-        diff -u "$file" "$tmp/out" | head -30 | sed 's/^/# /'
-    fi
+    golden "$what" "$file"
 }
 
 # same_output DEVICE FULL ABBREVIATED: the two spellings print the same

@@ -66,22 +66,6 @@ x() { XCE_CONTROL_SOCKET="$tmp/sock" timeout 30 "$XCE" "$@" >"$tmp/out" 2>"$tmp/
 
 not_in() { ! grep -q "$1" "$2"; }
 
-# golden WHAT FILE: $tmp/out against FILE (XCE_UPDATE_GOLDEN=1 writes it)
-golden() {
-    local what=$1 file=$2
-    if [ -n "${XCE_UPDATE_GOLDEN:-}" ]; then
-        cp "$tmp/out" "$file"
-        ok "$what: wrote $file"
-    elif [ ! -f "$file" ]; then
-        not_ok "$what: no golden file $file (XCE_UPDATE_GOLDEN=1 creates it)"
-    elif cmp -s "$tmp/out" "$file"; then
-        ok "$what matches $file"
-    else
-        not_ok "$what differs from $file"
-        diff -u "$file" "$tmp/out" | head -30 | sed 's/^/# /'
-    fi
-}
-
 # request BYTES (a python bytes literal): the raw answer of xced in $tmp/raw
 request() {
     timeout 20 "$PY" - "$tmp/sock" "$1" >"$tmp/raw" 2>&1 <<'PYEOF'
