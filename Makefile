@@ -26,7 +26,7 @@ KEYDIR     ?= $(PREFIX)/lib/xce/keys
 
 # Debian packages the build and the tests need (checked with dpkg, installed
 # with apt-get; sudo when not root).
-DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 python3-scapy pciutils clang libclang-rt-14-dev mandoc binutils gnuplot-nox debhelper lintian dpkg-dev fakeroot git
+DEB_PKGS := verilator libssl-dev libpci-dev pkg-config openssl python3 python3-scapy iproute2 iputils-ping tshark pciutils clang libclang-rt-14-dev mandoc binutils gnuplot-nox debhelper lintian dpkg-dev fakeroot git
 
 CC      := gcc
 CXX     := g++
@@ -65,6 +65,8 @@ XCE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCE_SRC))
 # the daemon: its own sources, sw/common and the IPsec datapath
 XCED_SRC := $(wildcard sw/xced/*.c sw/common/*.c sw/ipsec/*.c)
 XCED_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCED_SRC))
+# the IPsec datapath alone (xce-bench, tests)
+IPSEC_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard sw/ipsec/*.c))
 
 TEST_HELPERS := tests/unit/check.c tests/unit/aes_ref.c
 TEST_C    := $(filter-out $(TEST_HELPERS),$(wildcard tests/unit/*.c))
@@ -192,7 +194,7 @@ $(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src
 # xce-bench runs on the quad model: single requests use one core, the pool
 # scaling figures use one, two and four
 $(BUILD)/bin/xce-bench: $(BUILD)/obj/bench/xce_bench.o $(BUILD)/obj/bench/bench_pka.o $(BUILD)/obj/bench/bench_image.o \
-                        $(MODEL_LIB_quad)
+                        $(BUILD)/obj/bench/bench_ipsec.o $(IPSEC_OBJ) $(MODEL_LIB_quad)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -229,7 +231,6 @@ TEST_MODEL_test_reduced_engine := reduced
 TEST_MODEL_test_multicore := quad
 # Tests of host-program code (sw/) also link the objects named here (set
 # before the rules below, which expand them as they are made)
-IPSEC_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard sw/ipsec/*.c))
 TEST_OBJS_test_ipsec := $(IPSEC_OBJ)
 TEST_OBJS_test_xced_config := $(BUILD)/obj/sw/xced/config.o
 define test_rule
@@ -284,7 +285,8 @@ test: all fuzz
 
 bench: all $(BUILD)/bin/xce-bench
 	@mkdir -p build/bench
-	$(Q)$(BUILD)/bin/xce-bench $(if $(QUICK),--quick) --json build/bench/results.json --csv-dir build/bench
+	$(Q)XCE_FIRMWARE=$${XCE_FIRMWARE:-$(abspath $(PKA_FW_SIGNED))} XCE_KEY_STORE=$${XCE_KEY_STORE:-$(abspath $(BUILD)/keys/store)} \
+	    $(BUILD)/bin/xce-bench $(if $(QUICK),--quick) --json build/bench/results.json --csv-dir build/bench
 	$(Q)gnuplot -e "dir='build/bench'" tools/bench_plots.gp
 	@echo "  results in build/bench/results.json, plots build/bench/throughput.png, cycles.png"
 
@@ -345,7 +347,8 @@ build/fuzz/fuzz_xced_config: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/xced -lcrypto
 
 # --- xced control protocol (sw/xced/ctl.c, views.c; sw/common/xced_ctl.c): fuzz targets
 build/fuzz/fuzz_xced_ctl: tests/fuzz/fuzz_xced_ctl.c sw/xced/ctl.c sw/xced/views.c sw/xced/config.c \
-    sw/common/xced_ctl.c sw/common/engine_views.c $(wildcard sw/xced/*.h sw/common/*.h) $(FUZZ_DRIVER) | check-deps
-build/fuzz/fuzz_xced_ctl: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -Isw/xced -lssl -lcrypto -lpci -lpthread
+    sw/xced/datapath.c sw/xced/dp_views.c sw/xced/netif.c $(wildcard sw/ipsec/*.c) \
+    sw/common/xced_ctl.c sw/common/engine_views.c $(wildcard sw/xced/*.h sw/common/*.h sw/ipsec/*.h) $(FUZZ_DRIVER) | check-deps
+build/fuzz/fuzz_xced_ctl: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -Isw/xced -Isw/ipsec -lssl -lcrypto -lpci -lpthread
 build/fuzz/fuzz_xced_answer: tests/fuzz/fuzz_xced_answer.c sw/common/xced_ctl.c sw/common/xced_ctl.h | check-deps
 build/fuzz/fuzz_xced_answer: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/common

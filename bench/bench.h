@@ -11,6 +11,9 @@ void bench_add(const char *measure, double value, const char *unit, int has_ref,
 double bench_now(void);
 /* RSA and DH on the PKA (bench_pka.c), dev opened under the hardware policy. */
 void bench_pka(xce_dev *dev, int quick);
+/* The IPsec datapath per transform and packet size (bench_ipsec.c): the
+ * software device against raw OpenSSL, and engine cycles on sim_dev. */
+void bench_ipsec(xce_dev *sim_dev, int quick);
 /* Signed-image verification against openssl dgst (bench_image.c). */
 void bench_image(int quick);
 

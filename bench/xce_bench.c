@@ -19,6 +19,7 @@
  *   engine.aes-128-cbc.SIZE.mbps  projected at the engine's clock
  *   sw.aes-*.16k.ratio            software path / raw EVP throughput at 16 KiB
  *   pka.*                         RSA and DH on the PKA (bench_pka.c)
+ *   ipsec.*                       the IPsec datapath per transform and size (bench_ipsec.c)
  *   image.verify.*                signed-image verification (bench_image.c)
  */
 #include <openssl/evp.h>
@@ -39,13 +40,15 @@ struct row {
     char note[160];
 };
 
-static struct row rows[64];
+static struct row rows[160];
 static unsigned nrows;
 
 void bench_add(const char *measure, double value, const char *unit, int has_ref, double ref, const char *note)
 {
-    if (nrows >= sizeof rows / sizeof rows[0])
+    if (nrows >= sizeof rows / sizeof rows[0]) {
+        fprintf(stderr, "xce-bench: table full, %s not recorded\n", measure);
         return;
+    }
     struct row *r = &rows[nrows++];
     snprintf(r->measure, sizeof r->measure, "%s", measure);
     r->value = value;
@@ -485,6 +488,7 @@ int main(int argc, char **argv)
     throughput_curve(dev, buf, dir ? tput_csv : NULL, quick);
     sim_speed(dev, buf, quick);
     bench_pka(dev, quick);
+    bench_ipsec(dev, quick);
     xce_close(dev);
     free(buf);
     pool_scaling();
@@ -492,12 +496,15 @@ int main(int argc, char **argv)
     software_ratio("AES-256-CBC", XCE_MODE_CBC, 32, "sw.aes-256-cbc.16k.ratio", quick);
     bench_image(quick);
 
-    printf("%-32s %14s %-9s %12s  %s\n", "measure", "value", "unit", "reference", "note");
+    int w = 32;
+    for (unsigned i = 0; i < nrows; i++)
+        w = (int)strlen(rows[i].measure) > w ? (int)strlen(rows[i].measure) : w;
+    printf("%-*s %14s %-9s %12s  %s\n", w, "measure", "value", "unit", "reference", "note");
     for (unsigned i = 0; i < nrows; i++) {
         char ref[32] = "-";
         if (rows[i].has_ref)
             snprintf(ref, sizeof ref, "%.4g", rows[i].reference);
-        printf("%-32s %14.4g %-9s %12s  %s\n", rows[i].measure, rows[i].value, rows[i].unit, ref, rows[i].note);
+        printf("%-*s %14.4g %-9s %12s  %s\n", w, rows[i].measure, rows[i].value, rows[i].unit, ref, rows[i].note);
     }
     if (dir)
         write_cycles_csv(cyc_csv);

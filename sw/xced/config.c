@@ -1200,10 +1200,24 @@ static int h_map_session_key(struct parser *p, int i)
 
 static int h_map_lifetime(struct parser *p, int i)
 {
+    /* IOS's manual SAs never expire; in xced a lifetime set on an
+     * ipsec-manual map makes them expire (our extension) */
     struct cfg_crypto_map *m = cur_map(p);
-    if (m->type == CFG_MAP_MANUAL)
-        return perr(p, i - 1, E_ARG, "no lifetime in ipsec-manual crypto maps (manual SAs do not expire)");
     return arg_lifetime(p, i, &m->life_kb, &m->life_sec);
+}
+
+/* xce udp-encapsulation: ESP in UDP port 4500 (RFC 3948) with manual keys;
+ * ipsec-isakmp maps negotiate it (NAT traversal) */
+static int h_map_udp(struct parser *p, int i)
+{
+    struct cfg_crypto_map *m = cur_map(p);
+    if (no_more(p, i) != 0)
+        return -1;
+    if (m->type != CFG_MAP_MANUAL)
+        return perr(p, i - 1, E_ARG, "udp-encapsulation is negotiated in ipsec-isakmp crypto maps");
+    m->udp_encap = 1;
+    m->udp_line = p->lineno;
+    return 0;
 }
 
 static int h_map_pfs(struct parser *p, int i)
@@ -1523,9 +1537,10 @@ static const struct cmd m_set[] = {
     { "session-key", NULL, h_map_session_key, 0 }, { "transform-set", NULL, h_map_tsets, 0 }, END,
 };
 static const struct cmd m_match[] = { { "address", NULL, h_map_match, 0 }, END };
+static const struct cmd m_xce[] = { { "udp-encapsulation", NULL, h_map_udp, 0 }, END };
 static const struct cmd t_map[] = {
     { "description", NULL, h_map_description, 0 }, { "exit", NULL, h_exit, 0 }, { "match", m_match, NULL, 0 },
-    { "set", m_set, NULL, 0 }, END,
+    { "set", m_set, NULL, 0 }, { "xce", m_xce, NULL, 0 }, END,
 };
 
 static const struct cmd t_isakmp[] = {
@@ -2051,6 +2066,8 @@ int config_write(const struct config *c, FILE *f)
             fprintf(f, " set pfs group%u\n", m->pfs);
         if (m->acl)
             fprintf(f, " match address %u\n", m->acl);
+        if (m->udp_encap)
+            fputs(" xce udp-encapsulation\n", f);
         fputs("!\n", f);
     }
 
@@ -2142,7 +2159,7 @@ static int key_eq(const struct cfg_session_key *a, const struct cfg_session_key 
 static int map_eq(const struct cfg_crypto_map *a, const struct cfg_crypto_map *b)
 {
     if (!(SAMES(tag) && SAME(seq) && SAME(type) && SAMES(description) && SAME(npeers) && SAME(ntsets) && SAME(acl) &&
-          SAME(life_kb) && SAME(life_sec) && SAME(pfs)))
+          SAME(life_kb) && SAME(life_sec) && SAME(pfs) && SAME(udp_encap)))
         return 0;
     for (unsigned k = 0; k < a->npeers; k++)
         if (a->peers[k] != b->peers[k])

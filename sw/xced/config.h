@@ -138,9 +138,10 @@ struct cfg_crypto_map {
     unsigned ntsets;
     unsigned acl;                              /* match address; 0 when none */
     struct cfg_session_key esp[2], ah[2];      /* [CFG_IN], [CFG_OUT]; manual maps */
-    unsigned life_kb, life_sec;                /* 0: the global lifetime */
+    unsigned life_kb, life_sec;                /* 0: the global lifetime (manual maps: none) */
     unsigned pfs;                              /* DH group; 0: no PFS */
-    unsigned line, peer_line, tset_line, acl_line;
+    int udp_encap;                             /* xce udp-encapsulation (manual maps) */
+    unsigned line, peer_line, tset_line, acl_line, udp_line;
 };
 
 /* --- ISAKMP (IKE) ---------------------------------------------------------- */

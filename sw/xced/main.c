@@ -1,12 +1,11 @@
 /* main.c - xced, the daemon that owns the engine: it reads the router
  * configuration, attaches to the engine, applies "[no] crypto engine
  * accelerator", and answers exec commands on its control socket
- * (ctl.c, views.c) until SIGTERM or SIGINT; SIGHUP re-reads the
- * configuration. The packet datapath (sw/ipsec on TUN devices) is not
- * wired yet.
+ * (ctl.c, views.c) and moves the packets of its crypto maps (datapath.c)
+ * until SIGTERM or SIGINT; SIGHUP re-reads the configuration.
  *
  *   xced -f FILE [--device SPEC] [--policy P] [--socket PATH] [--foreground]
- *        [--pidfile FILE] [-v]
+ *        [--pidfile FILE] [--debug] [-v]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -58,13 +58,21 @@ const char *xced_device_name(const struct xced *x)
 static void usage(FILE *f)
 {
     fputs("usage: xced -f FILE [--device SPEC] [--policy hardware|software|auto] [--socket PATH]\n"
-          "            [--foreground] [--pidfile FILE] [-v]\n"
+          "            [--foreground] [--pidfile FILE] [--debug] [-v]\n"
           "       xced --help | --version\n"
           "\n"
           "xced, the daemon that owns the xce crypto engine. It reads an IOS-style router\n"
           "configuration, attaches to the engine, applies \"[no] crypto engine accelerator\"\n"
-          "from it, and answers exec commands on a UNIX control socket: `xce show ...'\n"
-          "forwards the commands xced knows to it. The packet datapath is not wired yet.\n"
+          "from it, protects the traffic of its crypto maps with IPsec ESP and AH (manual\n"
+          "keys), and answers exec commands on a UNIX control socket: `xce show ...'\n"
+          "forwards the commands xced knows to it.\n"
+          "\n"
+          "Datapath: each interface with a crypto map and an `xce linux-interface' gets a\n"
+          "TUN device (xce-IFNAME) and routes into it for the destinations its access lists\n"
+          "permit; xced protects what the kernel routes there and sends it out of the Linux\n"
+          "interface, and gives back to the kernel what it receives from the peers (raw\n"
+          "sockets for ESP and AH, UDP 4500 for `xce udp-encapsulation'). Needs root (or\n"
+          "CAP_NET_ADMIN and CAP_NET_RAW).\n"
           "\n"
           "Options:\n"
           "  -f, --config FILE   the configuration (xced.conf(5)); a bad one is reported as\n"
@@ -77,6 +85,7 @@ static void usage(FILE *f)
           "  --foreground        stay attached to the terminal and log on stderr (else\n"
           "                      xced detaches once it serves, and logs to syslog)\n"
           "  --pidfile FILE      write the process id to FILE (removed at exit)\n"
+          "  --debug             start with `debug crypto ipsec' on (SA set-up and deletion)\n"
           "  -v, --verbose       also log each request and other debugging lines\n"
           "  -h, --help          this text;  --version  the version\n"
           "\n"
@@ -86,7 +95,11 @@ static void usage(FILE *f)
           "  show crypto ipsec transform-set [tag NAME]       transform sets\n"
           "  show crypto ipsec security-association lifetime  the global SA lifetime\n"
           "  show crypto engine configuration|brief|accelerator statistic\n"
-          "  show xced                                        the daemon and its socket counters\n"
+          "  show crypto ipsec sa                             SAs, their counters and lifetimes\n"
+          "  show crypto engine connections active|dropped-packet\n"
+          "  clear crypto sa [peer A.B.C.D | map TAG]         set the manual SAs up afresh\n"
+          "  debug crypto ipsec, no debug crypto ipsec, undebug all, show debugging\n"
+          "  show xced                                        the daemon, its socket and datapath\n"
           "\n"
           "Signals: SIGHUP re-reads FILE (a bad file is refused and logged; the running\n"
           "configuration stays); SIGTERM and SIGINT end xced (exit 0), removing the socket\n"
@@ -124,13 +137,35 @@ static void reload(void)
     X.reloads++;
     if (config_equal(c, X.cfg)) {
         xlog(LOG_INFO, "SIGHUP: %s read again, unchanged", X.config_path);
-    } else {
-        xlog(LOG_NOTICE, "SIGHUP: %s read again, the new configuration is running", X.config_path);
-        if (c->accelerator != X.cfg->accelerator)
-            apply_accelerator(c);
+        config_free(c);
+        return;
     }
+    /* the new datapath takes the TUN devices' names: the old one goes first */
+    unsigned next_id = X.dp ? X.dp->next_conn_id : 1;
+    dp_stop(X.dp);
+    X.dp = dp_start(X.dev, c, next_id, X.debug_ipsec, err, sizeof err);
+    if (!X.dp) {
+        X.reload_failures++;
+        xlog(LOG_ERR, "SIGHUP: the datapath of the new configuration cannot start (%s); the running one is kept",
+             err);
+        config_free(c);
+        X.dp = dp_start(X.dev, X.cfg, next_id, X.debug_ipsec, err, sizeof err);
+        if (!X.dp)
+            xlog(LOG_ERR, "the datapath cannot start again: %s", err);
+        return;
+    }
+    xlog(LOG_NOTICE, "SIGHUP: %s read again, the new configuration is running", X.config_path);
+    if (c->accelerator != X.cfg->accelerator)
+        apply_accelerator(c);
     config_free(X.cfg);
     X.cfg = c;
+}
+
+static double mono_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* The handler around views_run: logs the request (with -v). */
@@ -143,7 +178,8 @@ static int handle(void *arg, const char *line, FILE *out, FILE *err)
 
 static int serve(void)
 {
-    struct pollfd fds[XCED_CTL_MAX_CLIENTS + 1];
+    struct pollfd fds[XCED_CTL_MAX_CLIENTS + 1 + DP_MAX_FDS];
+    double next_tick = mono_now() + 1;
     sigset_t block, during;
     sigemptyset(&block);
     sigaddset(&block, SIGHUP);
@@ -161,14 +197,25 @@ static int serve(void)
         }
         int timeout;
         int n = ctl_poll_set(X.ctl, fds, &timeout);
+        int nd = dp_poll_set(X.dp, fds + n, DP_MAX_FDS);
+        /* the datapath's lifetimes are looked at once a second */
+        double now = mono_now();
+        if (now >= next_tick) {
+            dp_tick(X.dp);
+            next_tick = now + 1;
+        }
+        int tick_ms = (int)((next_tick - now) * 1000) + 1;
+        if (timeout < 0 || timeout > tick_ms)
+            timeout = tick_ms;
         struct timespec ts = { timeout / 1000, (long)(timeout % 1000) * 1000000L };
-        int r = ppoll(fds, (nfds_t)n, timeout < 0 ? NULL : &ts, &during);
+        int r = ppoll(fds, (nfds_t)(n + nd), &ts, &during);
         if (r < 0 && errno != EINTR) {
             xlog(LOG_ERR, "poll: %s", strerror(errno));
             return 1;
         }
         if (r < 0)
             continue;
+        dp_service(X.dp, fds + n, nd);
         ctl_service(X.ctl, fds, n, handle, &X);
     }
     xlog(LOG_NOTICE, "%s: exiting", strsignal(got_term));
@@ -202,6 +249,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             X.verbose = 1;
+        } else if (!strcmp(a, "--debug")) {
+            X.debug_ipsec = 1;
         } else if (!strcmp(a, "--foreground")) {
             X.foreground = 1;
         } else if (!strcmp(a, "-f")) {
@@ -308,6 +357,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "xced: control socket: %s\n", err);
         goto out;
     }
+    X.dp = dp_start(X.dev, X.cfg, 1, X.debug_ipsec, err, sizeof err);
+    if (!X.dp) {
+        fprintf(stderr, "xced: datapath: %s\n", err);
+        goto out;
+    }
     if (pidfile && write_pidfile(pidfile) != 0)
         goto out;
     X.started = time(NULL);
@@ -329,6 +383,7 @@ int main(int argc, char **argv)
     }
     status = serve();
 out:
+    dp_stop(X.dp);
     if (X.ctl)
         ctl_close(X.ctl);
     if (pidfile && X.ctl)

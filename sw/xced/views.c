@@ -7,6 +7,10 @@
  *   show crypto engine configuration | brief | accelerator statistic
  *                                                    the daemon's engine (sw/common/engine_views.c)
  *   show xced                                        the daemon: uptime, reloads, control socket counters
+ *   show crypto ipsec sa                             the SAs of the datapath, with their counters
+ *   show crypto engine connections active | dropped-packet
+ *   clear crypto sa [peer A.B.C.D | map TAG]         set manual SAs up afresh
+ *   debug crypto ipsec, no debug crypto ipsec, undebug all, show debugging
  *
  * Words match as in IOS and xce: a unique prefix, an exact match first,
  * any case. A line that does not reach one of these commands is not the
@@ -20,6 +24,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "datapath.h"
 #include "engine_views.h"
 #include "xced.h"
 
@@ -305,19 +310,125 @@ static int v_xced(struct xced *x, const struct line *l, int i, FILE *out, FILE *
     fprintf(out, "  connections:   %llu (%llu dropped: too many at once)\n", s->accepted, s->dropped);
     fprintf(out, "  requests:      %llu answered, %llu not xced's\n", s->answered, s->unknown);
     fprintf(out, "  refused:       %llu malformed, %llu timed out\n", s->refused, s->timeouts);
+    dp_show_counters(x->dp, out);
+    return 0;
+}
+
+/* --- the datapath: show crypto ipsec sa, connections, clear, debug ------------------------------ */
+static int v_ipsec_sa(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    if (!no_more(l, i, err))
+        return 1;
+    dp_show_ipsec_sa(x->dp, out);
+    return 0;
+}
+
+static int v_conn_active(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    if (!no_more(l, i, err))
+        return 1;
+    dp_show_connections(x->dp, out);
+    return 0;
+}
+
+static int v_conn_dropped(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    if (!no_more(l, i, err))
+        return 1;
+    dp_show_dropped(x->dp, out);
+    return 0;
+}
+
+/* clear crypto sa [peer A.B.C.D | map TAG] */
+static int v_clear_sa(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    (void)out;
+    uint32_t peer = 0;
+    const char *map = NULL;
+    if (i < l->argc) {
+        unsigned a, b, c, d;
+        char tail;
+        if (kw("peer", l->argv[i]) && i + 1 < l->argc) {
+            if (sscanf(l->argv[i + 1], "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 ||
+                c > 255 || d > 255) {
+                invalid_at(l, i + 1, err);
+                return 1;
+            }
+            peer = a << 24 | b << 16 | c << 8 | d;
+        } else if (kw("map", l->argv[i]) && i + 1 < l->argc) {
+            map = l->argv[i + 1];
+        } else {
+            invalid_at(l, i, err);
+            return 1;
+        }
+        if (!no_more(l, i + 2, err))
+            return 1;
+    }
+    unsigned n = dp_clear_sa(x->dp, peer, map);
+    xlog(LOG_NOTICE, "clear crypto sa: %u crypto map entr%s set up again", n, n == 1 ? "y" : "ies");
+    return 0;
+}
+
+static int set_debug(struct xced *x, const struct line *l, int i, FILE *err, int on)
+{
+    if (!no_more(l, i, err))
+        return 1;
+    x->debug_ipsec = on;
+    if (x->dp)
+        x->dp->debug = on;
+    return 0;
+}
+
+static int v_debug_ipsec(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    int st = set_debug(x, l, i, err, 1);
+    if (!st)
+        fputs("Crypto IPSEC debugging is on\n", out);
+    return st;
+}
+
+static int v_undebug_ipsec(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    int st = set_debug(x, l, i, err, 0);
+    if (!st)
+        fputs("Crypto IPSEC debugging is off\n", out);
+    return st;
+}
+
+static int v_undebug_all(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    int st = set_debug(x, l, i, err, 0);
+    if (!st)
+        fputs("All possible debugging has been turned off\n", out);
+    return st;
+}
+
+static int v_show_debugging(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    if (!no_more(l, i, err))
+        return 1;
+    if (x->debug_ipsec)
+        fputs("Cryptographic Subsystem:\n  Crypto IPSEC debugging is on\n", out);
     return 0;
 }
 
 /* --- the words ------------------------------------------------------------------------------------ */
 static const struct vword engine_accel[] = { { "statistic", NULL, v_engine_stats }, { NULL, NULL, NULL } };
+static const struct vword engine_conn_words[] = {
+    { "active", NULL, v_conn_active },
+    { "dropped-packet", NULL, v_conn_dropped },
+    { NULL, NULL, NULL },
+};
 static const struct vword engine_words[] = {
     { "accelerator", engine_accel, NULL },
     { "brief", NULL, v_engine_brief },
     { "configuration", NULL, v_engine_conf },
+    { "connections", engine_conn_words, NULL },
     { NULL, NULL, NULL },
 };
 static const struct vword sa_words[] = { { "lifetime", NULL, v_sa_lifetime }, { NULL, NULL, NULL } };
 static const struct vword ipsec_words[] = {
+    { "sa", NULL, v_ipsec_sa },
     { "security-association", sa_words, NULL },
     { "transform-set", NULL, v_tsets },
     { NULL, NULL, NULL },
@@ -330,11 +441,30 @@ static const struct vword crypto_words[] = {
 };
 static const struct vword show_words[] = {
     { "crypto", crypto_words, NULL },
+    { "debugging", NULL, v_show_debugging },
     { "running-config", NULL, v_running },
     { "xced", NULL, v_xced },
     { NULL, NULL, NULL },
 };
-static const struct vword top_words[] = { { "show", show_words, NULL }, { NULL, NULL, NULL } };
+static const struct vword clear_crypto[] = { { "sa", NULL, v_clear_sa }, { NULL, NULL, NULL } };
+static const struct vword clear_words[] = { { "crypto", clear_crypto, NULL }, { NULL, NULL, NULL } };
+static const struct vword debug_crypto[] = { { "ipsec", NULL, v_debug_ipsec }, { NULL, NULL, NULL } };
+static const struct vword debug_words[] = { { "crypto", debug_crypto, NULL }, { NULL, NULL, NULL } };
+static const struct vword undebug_crypto[] = { { "ipsec", NULL, v_undebug_ipsec }, { NULL, NULL, NULL } };
+static const struct vword undebug_words[] = {
+    { "all", NULL, v_undebug_all },
+    { "crypto", undebug_crypto, NULL },
+    { NULL, NULL, NULL },
+};
+static const struct vword no_words[] = { { "debug", undebug_words, NULL }, { NULL, NULL, NULL } };
+static const struct vword top_words[] = {
+    { "clear", clear_words, NULL },
+    { "debug", debug_words, NULL },
+    { "no", no_words, NULL },
+    { "show", show_words, NULL },
+    { "undebug", undebug_words, NULL },
+    { NULL, NULL, NULL },
+};
 
 static const struct vword *match(const struct vword *level, const char *s)
 {

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "datapath.h"
 #include "ctl.h"
 #include "xce.h"
 
@@ -21,6 +22,8 @@ struct xced {
     int foreground, verbose;
     time_t started;
     unsigned reloads, reload_failures;
+    struct datapath *dp;         /* the IPsec datapath of cfg (datapath.h) */
+    int debug_ipsec;             /* debug crypto ipsec */
 };
 
 /* main.c: the log, on stderr in the foreground, else syslog (daemon
