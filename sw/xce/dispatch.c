@@ -156,16 +156,25 @@ static int run_word(struct cli *cli, const struct word *w, int argc, char **argv
     return st;
 }
 
+/* a unique prefix (any case) of one of the words xced may answer */
+static int router_exec_word(const char *w)
+{
+    static const char *const words[] = { "clear", "debug", "no", "show", "undebug" };
+    size_t n = strlen(w);
+    unsigned hits = 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        hits += n > 0 && strncasecmp(words[i], w, n) == 0;
+    return hits == 1;
+}
+
 int cli_dispatch(struct cli *cli, const struct cmdline *cl)
 {
-    /* "show ...": xced answers it when it runs (forward.c) */
-    if (!cli->no_daemon && cl->argc > 1) {
-        const struct word *w = match(cli, top_words, cl->argv[0]);
-        if (w && w->next == show_words) {
-            int st = cli_forward(cli, cl);
-            if (st != CLI_NOT_FORWARDED)
-                return st;
-        }
+    /* the exec commands of a router - show, clear, debug, undebug, no
+     * debug: xced answers those it knows when it runs (forward.c) */
+    if (!cli->no_daemon && cl->argc > 1 && router_exec_word(cl->argv[0])) {
+        int st = cli_forward(cli, cl);
+        if (st != CLI_NOT_FORWARDED)
+            return st;
     }
     return cli_dispatch_words(cli, cl, top_words);
 }

@@ -273,6 +273,11 @@ static void test_errors(void)
         { "crypto map m 1 ipsec-manual\n set transform-set a b\n",
           "t.cfg:2: an ipsec-manual crypto map takes one transform set" },
         { "crypto map m 1 ipsec-manual\n set pfs group2\n", "t.cfg:2: no pfs in ipsec-manual crypto maps" },
+        { "crypto map m 1 ipsec-isakmp\n xce udp-encapsulation\n",
+          "t.cfg:2: udp-encapsulation is negotiated in ipsec-isakmp crypto maps" },
+        { "crypto map m 1 ipsec-manual\n xce udp-encapsulation 4500\n", "t.cfg:2: unexpected argument '4500'" },
+        { "crypto map m 1 ipsec-manual\n set security-association lifetime kilobytes 2559\n",
+          "t.cfg:2: kilobytes 2559 out of range 2560-536870912" },
         { "crypto map m 1 ipsec-isakmp\n set pfs group3\n",
           "t.cfg:2: invalid DH group (group1, group2, group5, group14, group15, group16) 'group3'" },
         { "crypto map m 1 ipsec-isakmp\n match address 99\n", "t.cfg:2: access list number 99 out of range 100-199" },
@@ -365,6 +370,15 @@ static void test_errors(void)
     CHECK(c != NULL, "a complete ipsec-manual map (esp-aes 16-byte key, esp-sha-hmac 20-byte authenticator)");
     if (c)
         CHECK(round_trip(c, "manual map"), "manual map: round trip keeps the session keys");
+    config_free(c);
+    /* our extensions on manual maps: ESP in UDP, a lifetime that ends the SAs */
+    size_t used = strlen(good);
+    snprintf(good + used, sizeof good - used, " xce udp\n set security-association lifetime kilobytes 2560\n");
+    c = parse(good, err, sizeof err);
+    CHECK(c && c->nmaps == 1 && c->maps[0].udp_encap == 1 && c->maps[0].life_kb == 2560,
+          "a manual map takes xce udp-encapsulation and a lifetime (%s)", c ? "" : err);
+    if (c)
+        CHECK(round_trip(c, "manual map with extensions"), "manual map: round trip keeps udp-encapsulation and the lifetime");
     config_free(c);
     /* errors never echo key material */
     c = parse("crypto map m 1 ipsec-manual\n set session-key inbound esp 300 cipher 00112233SECRETxx\n", err,
