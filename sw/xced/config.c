@@ -192,7 +192,7 @@ static int no_more(struct parser *p, int i)
 }
 
 /* --- argument types --------------------------------------------------------------- */
-static int parse_ip(const char *s, uint32_t *out)
+int cfg_parse_ip(const char *s, uint32_t *out)
 {
     uint32_t v = 0;
     for (int part = 0; part < 4; part++) {
@@ -227,7 +227,7 @@ static int arg_ip(struct parser *p, int i, uint32_t *out, const char *what)
 {
     if (i >= p->ntok)
         return perr(p, i, E_ARG, "missing %s", what);
-    if (parse_ip(p->tok[i], out) != 0)
+    if (cfg_parse_ip(p->tok[i], out) != 0)
         return perr(p, i, E_ARG, "invalid IP address '%.40s'", p->tok[i]);
     return 0;
 }
@@ -236,7 +236,7 @@ static int arg_mask(struct parser *p, int i, uint32_t *out)
 {
     if (i >= p->ntok)
         return perr(p, i, E_ARG, "missing mask");
-    if (parse_ip(p->tok[i], out) != 0 || !contiguous(*out))
+    if (cfg_parse_ip(p->tok[i], out) != 0 || !contiguous(*out))
         return perr(p, i, E_ARG, "invalid mask '%.40s'", p->tok[i]);
     return 0;
 }
@@ -618,7 +618,7 @@ static int arg_addr(struct parser *p, int *i, uint32_t *a, uint32_t *w, int stan
             *w = 0;
             return 0;
         }
-        if (*i >= p->ntok || parse_ip(p->tok[*i], w) != 0)
+        if (*i >= p->ntok || cfg_parse_ip(p->tok[*i], w) != 0)
             return perr(p, *i, E_ARG, *i >= p->ntok ? "missing wildcard mask" : "invalid wildcard mask '%.40s'",
                         *i < p->ntok ? p->tok[*i] : "");
         (*i)++;
@@ -1903,7 +1903,7 @@ struct config *config_load(const char *path, char *err, size_t errlen)
 }
 
 /* --- the writer ------------------------------------------------------------------------------------------------------ */
-static const char *ip_s(uint32_t a, char *b)
+const char *cfg_ip_str(uint32_t a, char *b)
 {
     sprintf(b, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
     return b;
@@ -1921,9 +1921,9 @@ static void put_addr(FILE *f, uint32_t a, uint32_t w, int standard)
     if (a == 0 && w == 0xffffffffu)
         fputs(" any", f);
     else if (w == 0)
-        fprintf(f, standard ? " %s" : " host %s", ip_s(a, b1));
+        fprintf(f, standard ? " %s" : " host %s", cfg_ip_str(a, b1));
     else
-        fprintf(f, " %s %s", ip_s(a, b1), ip_s(w, b2));
+        fprintf(f, " %s %s", cfg_ip_str(a, b1), cfg_ip_str(w, b2));
 }
 
 static void put_port(FILE *f, unsigned proto, int port)
@@ -1961,7 +1961,7 @@ int config_write(const struct config *c, FILE *f)
     if (c->hostname[0])
         fprintf(f, "hostname %s\n!\n", c->hostname);
     for (unsigned k = 0; k < c->nhosts; k++)
-        fprintf(f, "ip host %s %s\n", c->hosts[k].name, ip_s(c->hosts[k].addr, b1));
+        fprintf(f, "ip host %s %s\n", c->hosts[k].name, cfg_ip_str(c->hosts[k].addr, b1));
     if (c->domain[0])
         fprintf(f, "ip domain-name %s\n", c->domain);
     if (c->nhosts || c->domain[0])
@@ -1988,7 +1988,7 @@ int config_write(const struct config *c, FILE *f)
             fprintf(f, " lifetime %u\n", q->lifetime);
     }
     for (unsigned k = 0; k < c->nikeys; k++)
-        fprintf(f, "crypto isakmp key %s address %s\n", c->ikeys[k].key, ip_s(c->ikeys[k].addr, b1));
+        fprintf(f, "crypto isakmp key %s address %s\n", c->ikeys[k].key, cfg_ip_str(c->ikeys[k].addr, b1));
     if (c->identity == CFG_ID_HOSTNAME)
         fputs("crypto isakmp identity hostname\n", f);
     if (c->npolicies || c->nikeys || c->identity == CFG_ID_HOSTNAME)
@@ -2028,7 +2028,7 @@ int config_write(const struct config *c, FILE *f)
         if (m->description[0])
             fprintf(f, " description %s\n", m->description);
         for (unsigned j = 0; j < m->npeers; j++)
-            fprintf(f, " set peer %s\n", ip_s(m->peers[j], b1));
+            fprintf(f, " set peer %s\n", cfg_ip_str(m->peers[j], b1));
         for (int d = 0; d < 2; d++) {
             const struct cfg_session_key *e = &m->ah[d];
             if (e->present) {
@@ -2076,11 +2076,11 @@ int config_write(const struct config *c, FILE *f)
         for (unsigned k = 0; k < c->npubkeys; k++) {
             const struct cfg_pubkey *q = &c->pubkeys[k];
             if (q->addressed)
-                fprintf(f, " addressed-key %s%s\n", ip_s(q->addr, b1), usage[q->usage]);
+                fprintf(f, " addressed-key %s%s\n", cfg_ip_str(q->addr, b1), usage[q->usage]);
             else
                 fprintf(f, " named-key %s%s\n", q->name, usage[q->usage]);
             if (!q->addressed && q->has_addr)
-                fprintf(f, "  address %s\n", ip_s(q->addr, b1));
+                fprintf(f, "  address %s\n", cfg_ip_str(q->addr, b1));
             fputs("  key-string\n", f);
             for (size_t o = 0; o < q->der_len; o += 32) {
                 fputs("  ", f);
@@ -2099,7 +2099,7 @@ int config_write(const struct config *c, FILE *f)
         if (i->description[0])
             fprintf(f, " description %s\n", i->description);
         if (i->has_address)
-            fprintf(f, " ip address %s %s\n", ip_s(i->addr, b1), ip_s(i->mask, b2));
+            fprintf(f, " ip address %s %s\n", cfg_ip_str(i->addr, b1), cfg_ip_str(i->mask, b2));
         else
             fputs(" no ip address\n", f);
         if (i->linux_ifname[0])
@@ -2113,8 +2113,8 @@ int config_write(const struct config *c, FILE *f)
 
     for (unsigned k = 0; k < c->nroutes; k++) {
         const struct cfg_route *r = &c->routes[k];
-        fprintf(f, "ip route %s %s %s\n", ip_s(r->prefix, b1), ip_s(r->mask, b2),
-                r->ifname[0] ? r->ifname : ip_s(r->nexthop, b3));
+        fprintf(f, "ip route %s %s %s\n", cfg_ip_str(r->prefix, b1), cfg_ip_str(r->mask, b2),
+                r->ifname[0] ? r->ifname : cfg_ip_str(r->nexthop, b3));
     }
     if (c->nroutes)
         fputs("!\n", f);

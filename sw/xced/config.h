@@ -217,6 +217,11 @@ int config_write(const struct config *c, FILE *f);
 /* 1 when a and b hold the same configuration (line numbers aside). */
 int config_equal(const struct config *a, const struct config *b);
 
+/* Dotted quads: "192.0.2.1" into b (16 bytes), and back (0, or -1 when
+ * s is not exactly four numbers 0-255). */
+const char *cfg_ip_str(uint32_t a, char *b);
+int cfg_parse_ip(const char *s, uint32_t *out);
+
 /* Lookups */
 const struct cfg_transform_set *config_find_tset(const struct config *c, const char *name);
 const struct cfg_interface *config_find_interface(const struct config *c, const char *name);

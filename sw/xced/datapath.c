@@ -48,11 +48,6 @@ const char *dp_drop_name(enum dp_drop d)
     return (unsigned)d < DP_DROP_COUNT ? drop_names[d] : "?";
 }
 
-static const char *ip_s(uint32_t a, char *b)
-{
-    sprintf(b, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
-    return b;
-}
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -123,15 +118,15 @@ static const struct cfg_ace *first_permit(const struct config *c, unsigned acl)
     return NULL;
 }
 
-/* "addr/mask/prot/port" as IOS prints a proxy identity */
-static const char *proxy_s(const struct cfg_ace *a, int dst, char *b)
+const char *dp_proxy_str(const struct config *c, unsigned acl, int dst, char *b)
 {
+    const struct cfg_ace *a = first_permit(c, acl);
     char ip[16];
     uint32_t addr = a ? (dst ? a->dst : a->src) : 0, wild = a ? (dst ? a->dst_wild : a->src_wild) : 0xffffffffu;
     int port = a ? (dst ? a->dst_port : a->src_port) : -1;
     unsigned proto = a && a->proto != CFG_PROTO_IP ? a->proto : 0;
     char m[16];
-    sprintf(b, "%s/%s/%u/%d", ip_s(addr, ip), ip_s(~wild, m), proto, port < 0 ? 0 : port);
+    sprintf(b, "%s/%s/%u/%d", cfg_ip_str(addr, ip), cfg_ip_str(~wild, m), proto, port < 0 ? 0 : port);
     return b;
 }
 
@@ -176,7 +171,7 @@ static void log_sa(const struct datapath *dp, const struct dp_flow *f, const str
     char d[16], t[64];
     uint32_t dst = s->dir == IPSEC_DIR_INBOUND ? f->local : f->peer;
     xlog(LOG_INFO, "IPSEC(%s): %s, (sa) sa_dest= %s, sa_prot= %d, sa_spi= 0x%" PRIX32 "(%" PRIu32 "), sa_trans= %s , "
-         "sa_conn_id= %u", fn, what, ip_s(dst, d), (int)s->proto, s->spi, s->spi, transform_s(s, t, sizeof t),
+         "sa_conn_id= %u", fn, what, cfg_ip_str(dst, d), (int)s->proto, s->spi, s->spi, transform_s(s, t, sizeof t),
          s->conn_id);
 }
 
@@ -185,13 +180,12 @@ static void log_init(const struct datapath *dp, const struct dp_flow *f, const s
     if (!dp->debug)
         return;
     char a[16], b[16], sp[64], dpx[64], t[64];
-    const struct cfg_ace *ace = first_permit(dp->cfg, f->map->acl);
     int in = s->dir == IPSEC_DIR_INBOUND;
     xlog(LOG_INFO, "IPSEC(initialize_sas): , (key eng. msg.) SRC= %s, dest= %s, src_proxy= %s, dest_proxy= %s, "
          "protocol= %s, transform= %s , lifedur= %us and %ukb, spi= 0x%" PRIX32 "(%" PRIu32 "), conn_id= %u, "
          "keysize= 0, flags= 0x%x",
-         ip_s(in ? f->peer : f->local, a), ip_s(in ? f->local : f->peer, b), proxy_s(ace, in, sp),
-         proxy_s(ace, !in, dpx), s->proto == IPSEC_PROTO_AH ? "AH" : "ESP", transform_s(s, t, sizeof t),
+         cfg_ip_str(in ? f->peer : f->local, a), cfg_ip_str(in ? f->local : f->peer, b), dp_proxy_str(dp->cfg, f->map->acl, in, sp),
+         dp_proxy_str(dp->cfg, f->map->acl, !in, dpx), s->proto == IPSEC_PROTO_AH ? "AH" : "ESP", transform_s(s, t, sizeof t),
          f->map->life_sec, f->map->life_kb, s->spi, s->spi, s->conn_id, in ? 0x4u : 0x0u);
 }
 
@@ -308,12 +302,12 @@ static int add_routes(struct datapath *dp, struct dp_iface *ifc, char *err, size
             char ip[16];
             if (len <= 0) {
                 xlog(LOG_WARNING, "access-list %u line %u: destination %s is not a prefix (or is any): no route "
-                     "into %s for it", acl, a->line, ip_s(a->dst, ip), ifc->tun_name);
+                     "into %s for it", acl, a->line, cfg_ip_str(a->dst, ip), ifc->tun_name);
                 continue;
             }
             if (netif_route_add(a->dst, (unsigned)len, ifc->tun_index, err, errlen) != 0)
                 return -1;
-            xlog(LOG_DEBUG, "route %s/%d into %s (access-list %u)", ip_s(a->dst, ip), len, ifc->tun_name, acl);
+            xlog(LOG_DEBUG, "route %s/%d into %s (access-list %u)", cfg_ip_str(a->dst, ip), len, ifc->tun_name, acl);
         }
     }
     return 0;
@@ -377,7 +371,7 @@ static int iface_start(struct datapath *dp, struct dp_iface *ifc, unsigned index
     }
     char ip[16];
     xlog(LOG_NOTICE, "interface %s (%s, %s): crypto map %s on %s, MTU %u", ci->name, ci->linux_ifname,
-         ip_s(ci->addr, ip), ci->crypto_map, ifc->tun_name, ifc->tun_mtu);
+         cfg_ip_str(ci->addr, ip), ci->crypto_map, ifc->tun_name, ifc->tun_mtu);
     return 0;
 }
 
@@ -695,7 +689,7 @@ static void deliver(struct datapath *dp, struct dp_flow *f, const uint8_t *p, si
         char a[16], b[16];
         warn_limited(IPSEC_DROP_COUNT + DP_DROP_POLICY, "%%CRYPTO-4-RECVD_PKT_NOT_IPSEC: Rec'd packet not an IPSEC "
                      "packet for crypto map %s %u: (ip) dest_addr= %s, src_addr= %s, prot= %u", f->map->tag,
-                     f->map->seq, ip_s(k.dst, a), ip_s(k.src, b), k.proto);
+                     f->map->seq, cfg_ip_str(k.dst, a), cfg_ip_str(k.src, b), k.proto);
         return;
     }
     if (write(f->ifc->tun_fd, p, len) != (ssize_t)len) {
@@ -736,7 +730,7 @@ static void wire_readable(struct datapath *dp, int fd, int udp)
             char a[16], b[16];
             warn_limited(IPSEC_DROP_COUNT + DP_DROP_NO_SA, "%%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC "
                          "packet has invalid spi for destaddr=%s, prot=%d, spi=0x%" PRIX32 "(%" PRIu32 "), "
-                         "srcaddr=%s", ip_s(dst, a), (int)proto, spi, spi, ip_s(src, b));
+                         "srcaddr=%s", cfg_ip_str(dst, a), (int)proto, spi, spi, cfg_ip_str(src, b));
             continue;
         }
         R.len[n] = (size_t)r;

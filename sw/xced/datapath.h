@@ -125,6 +125,10 @@ unsigned dp_clear_sa(struct datapath *dp, uint32_t peer, const char *map);
 void dp_show_ipsec_sa(const struct datapath *dp, FILE *out);
 void dp_show_connections(const struct datapath *dp, FILE *out);
 void dp_show_dropped(const struct datapath *dp, FILE *out);
+/* The proxy identity of access list acl as IOS prints it,
+ * "addr/mask/prot/port", from its first permit entry: the source side,
+ * or the destination side (dst). b: at least 48 bytes. */
+const char *dp_proxy_str(const struct config *c, unsigned acl, int dst, char *b);
 /* for show xced: interfaces, packets, drops by reason */
 void dp_show_counters(const struct datapath *dp, FILE *out);
 

@@ -7,30 +7,11 @@
 
 #include "datapath.h"
 
-static const char *ip_s(uint32_t a, char *b)
-{
-    sprintf(b, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
-    return b;
-}
 
 static int sa_stats(const struct dp_sa *s, struct ipsec_sa_stats *st)
 {
     memset(st, 0, sizeof *st);
     return s->sa && ipsec_sa_stats(s->sa, st) == XCE_OK;
-}
-
-/* "(addr/mask/prot/port)" of the first permit entry of the map's list */
-static void ident(const struct config *c, unsigned acl, int dst, FILE *out)
-{
-    const struct cfg_ace *a = NULL;
-    for (unsigned i = 0; i < c->naces && !a; i++)
-        if (c->aces[i].number == acl && !c->aces[i].deny)
-            a = &c->aces[i];
-    char ip[16], m[16];
-    uint32_t addr = a ? (dst ? a->dst : a->src) : 0, wild = a ? (dst ? a->dst_wild : a->src_wild) : ~0u;
-    int port = a ? (dst ? a->dst_port : a->src_port) : -1;
-    fprintf(out, "(%s/%s/%u/%d)\n", ip_s(addr, ip), ip_s(~wild, m), a && a->proto != CFG_PROTO_IP ? a->proto : 0,
-            port < 0 ? 0 : port);
 }
 
 static void sa_block(const struct dp_flow *f, const struct dp_sa *s, FILE *out)
@@ -75,11 +56,10 @@ static void flow_block(const struct datapath *dp, const struct dp_flow *f, FILE 
     const struct ipsec_sa_stats *po = has_eo ? &e_out : &a_out, *pi = has_ei ? &e_in : &a_in;
     char ip[16], lip[16];
     const char *udp = f->map->udp_encap ? ":4500" : "";
-    fputs("\n   local  ident (addr/mask/prot/port): ", out);
-    ident(dp->cfg, f->map->acl, 0, out);
-    fputs("   remote ident (addr/mask/prot/port): ", out);
-    ident(dp->cfg, f->map->acl, 1, out);
-    fprintf(out, "   current_peer: %s%s\n", ip_s(f->peer, ip), udp);
+    char id[48];
+    fprintf(out, "\n   local  ident (addr/mask/prot/port): (%s)\n", dp_proxy_str(dp->cfg, f->map->acl, 0, id));
+    fprintf(out, "   remote ident (addr/mask/prot/port): (%s)\n", dp_proxy_str(dp->cfg, f->map->acl, 1, id));
+    fprintf(out, "   current_peer: %s%s\n", cfg_ip_str(f->peer, ip), udp);
     fputs("     PERMIT, flags={origin_is_acl,}\n", out);
     fprintf(out, "    #pkts encaps: %" PRIu64 ", #pkts encrypt: %" PRIu64 ", #pkts digest %" PRIu64 "\n", po->pkts_encaps,
             e_out.pkts_encrypt, e_out.pkts_digest > a_out.pkts_digest ? e_out.pkts_digest : a_out.pkts_digest);
@@ -88,7 +68,7 @@ static void flow_block(const struct datapath *dp, const struct dp_flow *f, FILE 
     fprintf(out, "    #send errors %" PRIu64 ", #recv errors %" PRIu64 "\n",
             e_out.send_errors + a_out.send_errors + f->send_errors,
             e_in.recv_errors + a_in.recv_errors + f->recv_errors);
-    fprintf(out, "\n     local crypto endpt.: %s, remote crypto endpt.: %s%s\n", ip_s(f->local, lip), ip, udp);
+    fprintf(out, "\n     local crypto endpt.: %s, remote crypto endpt.: %s%s\n", cfg_ip_str(f->local, lip), ip, udp);
     fprintf(out, "     path mtu %u, media mtu %u\n", f->ifc->media_mtu, f->ifc->media_mtu);
     const struct dp_sa *outer = f->ah[1].sa ? &f->ah[1] : &f->esp[1];
     fprintf(out, "     current outbound spi: %" PRIX32 "\n", outer->sa ? outer->spi : 0);
@@ -113,7 +93,7 @@ void dp_show_ipsec_sa(const struct datapath *dp, FILE *out)
         if (i)
             fputc('\n', out);
         fprintf(out, "interface: %s\n", ifc->cfg->name);
-        fprintf(out, "    Crypto map tag: %s, local addr. %s\n", ifc->cfg->crypto_map, ip_s(ifc->cfg->addr, ip));
+        fprintf(out, "    Crypto map tag: %s, local addr. %s\n", ifc->cfg->crypto_map, cfg_ip_str(ifc->cfg->addr, ip));
         for (unsigned j = 0; j < ifc->nflows; j++)
             flow_block(dp, &ifc->flows[j], out);
     }
@@ -148,7 +128,7 @@ void dp_show_connections(const struct datapath *dp, FILE *out)
                 int expired = st.hard_expired || st.kbytes_left == 0 || st.seconds_left == 0;
                 int outb = all[k]->dir == IPSEC_DIR_OUTBOUND;
                 fprintf(out, "%4u %-20s %-15s %-7s %-22s %8" PRIu64 " %8" PRIu64 "\n", all[k]->conn_id,
-                        dp->ifs[i].cfg->name, ip_s(dp->ifs[i].cfg->addr, ip), expired ? "expired" : "set",
+                        dp->ifs[i].cfg->name, cfg_ip_str(dp->ifs[i].cfg->addr, ip), expired ? "expired" : "set",
                         algorithm(&st, alg, sizeof alg), outb ? st.pkts_encaps : 0, outb ? 0 : st.pkts_decaps);
             }
         }
@@ -176,7 +156,7 @@ void dp_show_dropped(const struct datapath *dp, FILE *out)
     for (unsigned i = 0; dp && i < dp->nifs; i++) {
         char ip[16];
         if (dp->ifs[i].drops)
-            fprintf(out, "%-20s %-15s %10" PRIu64 "\n", dp->ifs[i].cfg->name, ip_s(dp->ifs[i].cfg->addr, ip),
+            fprintf(out, "%-20s %-15s %10" PRIu64 "\n", dp->ifs[i].cfg->name, cfg_ip_str(dp->ifs[i].cfg->addr, ip),
                     dp->ifs[i].drops);
     }
 }

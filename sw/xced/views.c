@@ -66,11 +66,6 @@ static int no_more(const struct line *l, int i, FILE *err)
     return 1;
 }
 
-static const char *ip_s(uint32_t a, char *b)
-{
-    sprintf(b, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
-    return b;
-}
 
 /* --- show running-config ------------------------------------------------------------- */
 static int v_running(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
@@ -105,10 +100,10 @@ static void acl_lines(const struct config *c, unsigned acl, FILE *out)
             continue;
         fprintf(out, "            access-list %u %s %s\n", a->number, a->deny ? "deny" : "permit",
                 proto_name(a->proto, b3));
-        fprintf(out, "                source: addr = %s/%s", ip_s(a->src, b1), ip_s(a->src_wild, b2));
+        fprintf(out, "                source: addr = %s/%s", cfg_ip_str(a->src, b1), cfg_ip_str(a->src_wild, b2));
         if (a->src_port >= 0)
             fprintf(out, " port = %d", a->src_port);
-        fprintf(out, "\n                dest:   addr = %s/%s", ip_s(a->dst, b1), ip_s(a->dst_wild, b2));
+        fprintf(out, "\n                dest:   addr = %s/%s", cfg_ip_str(a->dst, b1), cfg_ip_str(a->dst_wild, b2));
         if (a->dst_port >= 0)
             fprintf(out, " port = %d", a->dst_port);
         fputc('\n', out);
@@ -122,11 +117,11 @@ static void map_entry(const struct config *c, const struct cfg_crypto_map *m, FI
     if (m->description[0])
         fprintf(out, "        Description: %s\n", m->description);
     for (unsigned k = 0; k < m->npeers; k++)
-        fprintf(out, "        Peer = %s\n", ip_s(m->peers[k], b));
+        fprintf(out, "        Peer = %s\n", cfg_ip_str(m->peers[k], b));
     if (m->acl)
         acl_lines(c, m->acl, out);
     if (m->npeers)
-        fprintf(out, "        Current peer: %s\n", ip_s(m->peers[0], b));
+        fprintf(out, "        Current peer: %s\n", cfg_ip_str(m->peers[0], b));
     if (m->type == CFG_MAP_ISAKMP) {
         fprintf(out, "        Session key lifetime: %u kilobytes/%u seconds\n", m->life_kb ? m->life_kb : c->sa_life_kb,
                 m->life_sec ? m->life_sec : c->sa_life_sec);
@@ -346,15 +341,11 @@ static int v_clear_sa(struct xced *x, const struct line *l, int i, FILE *out, FI
     uint32_t peer = 0;
     const char *map = NULL;
     if (i < l->argc) {
-        unsigned a, b, c, d;
-        char tail;
         if (kw("peer", l->argv[i]) && i + 1 < l->argc) {
-            if (sscanf(l->argv[i + 1], "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 ||
-                c > 255 || d > 255) {
+            if (cfg_parse_ip(l->argv[i + 1], &peer) != 0) {
                 invalid_at(l, i + 1, err);
                 return 1;
             }
-            peer = a << 24 | b << 16 | c << 8 | d;
         } else if (kw("map", l->argv[i]) && i + 1 < l->argc) {
             map = l->argv[i + 1];
         } else {
