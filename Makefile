@@ -199,6 +199,12 @@ $(BUILD)/bin/xce-bench: $(BUILD)/obj/bench/xce_bench.o $(BUILD)/obj/bench/bench_
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# the traffic of bench/tunnel.sh: plain C, no libxce
+$(BUILD)/bin/udp_blast: $(BUILD)/obj/bench/udp_blast.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
 # The shared library: the driver with the default model. The soname carries
 # the ABI's major version; libxce.so is the development link.
 # Exported: exactly the functions xce.h declares, read from the header.
@@ -283,10 +289,11 @@ test: all fuzz
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 tests-bin
 	$(Q)tests/run.sh
 
-bench: all $(BUILD)/bin/xce-bench
+bench: all $(BUILD)/bin/xce-bench $(BUILD)/bin/udp_blast
 	@mkdir -p build/bench
 	$(Q)XCE_FIRMWARE=$${XCE_FIRMWARE:-$(abspath $(PKA_FW_SIGNED))} XCE_KEY_STORE=$${XCE_KEY_STORE:-$(abspath $(BUILD)/keys/store)} \
 	    $(BUILD)/bin/xce-bench $(if $(QUICK),--quick) --json build/bench/results.json --csv-dir build/bench
+	$(Q)QUICK=$(QUICK) bench/tunnel.sh
 	$(Q)gnuplot -e "dir='build/bench'" tools/bench_plots.gp
 	@echo "  results in build/bench/results.json, plots build/bench/throughput.png, cycles.png"
 

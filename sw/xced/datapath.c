@@ -31,6 +31,7 @@ struct round {
     void *owner[ROUND];          /* the flow (outbound) or the SA (inbound) */
     int stage_ok[ROUND];
     int udp;                     /* inbound: read from the raw UDP socket */
+    int from;                    /* the stage the running burst reads */
 };
 static struct round R;
 
@@ -262,10 +263,11 @@ static int flow_sas_create(struct datapath *dp, struct dp_flow *f, char *err, si
 
 static void flow_sas_destroy(const struct datapath *dp, struct dp_flow *f)
 {
-    for (int d = CFG_IN; d <= CFG_OUT; d++) {
+    /* in connection id order, as IOS deletes them */
+    for (int d = CFG_IN; d <= CFG_OUT; d++)
         sa_destroy(dp, f, &f->ah[d]);
+    for (int d = CFG_IN; d <= CFG_OUT; d++)
         sa_destroy(dp, f, &f->esp[d]);
-    }
 }
 
 /* --- start and stop --------------------------------------------------------------------------- */
@@ -575,6 +577,7 @@ static void run_burst(struct ipsec_sa *sa, int out, void *owner, unsigned n, int
     }
     if (!m)
         return;
+    R.from = from;
     if (out)
         ipsec_output_burst(sa, pk, m);
     else
@@ -675,7 +678,7 @@ static void in_refused(struct datapath *dp, void *owner, unsigned i, enum ipsec_
     struct dp_flow *f = NULL;
     find_sa(dp, s->proto, s->spi, &f);
     if (f)
-        inbound_refused(dp, f, s, R.buf[0][i], R.len[i], why, R.udp);
+        inbound_refused(dp, f, s, R.buf[R.from][i], R.len[i], why, R.udp && R.from == 0);
 }
 
 /* The recovered packet i (stage st) of flow f: checked against the map

@@ -90,9 +90,7 @@ void dp_show_ipsec_sa(const struct datapath *dp, FILE *out)
     for (unsigned i = 0; i < dp->nifs; i++) {
         const struct dp_iface *ifc = &dp->ifs[i];
         char ip[16];
-        if (i)
-            fputc('\n', out);
-        fprintf(out, "interface: %s\n", ifc->cfg->name);
+        fprintf(out, "\ninterface: %s\n", ifc->cfg->name);
         fprintf(out, "    Crypto map tag: %s, local addr. %s\n", ifc->cfg->crypto_map, cfg_ip_str(ifc->cfg->addr, ip));
         for (unsigned j = 0; j < ifc->nflows; j++)
             flow_block(dp, &ifc->flows[j], out);

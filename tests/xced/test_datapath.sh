@@ -12,19 +12,40 @@
 #     ESP and finds the ICVs good (AH: dissects it and finds the inner
 #     protocol); the views count the packets (encaps on one side = decaps on
 #     the other) and list the SAs
-#   * attacks on a running pair, each dropped and counted (show crypto
-#     engine connections dropped-packet, show xced) while traffic goes on:
-#     a replayed packet, a flipped ICV bit, an unknown SPI, a truncated
-#     packet
-#   * a hard lifetime in kilobytes stops the traffic on its SA (the views
-#     say expired); clear crypto sa on both sides brings it back
-#   * the view layouts against golden files (tests/golden/xced-dp-*.txt,
-#     counters and lifetimes normalised), debug crypto ipsec lines
-# Needs root (namespaces, TUN, raw sockets), ip, ping, tshark; skips
+#   * attacks on a running pair (esp-aes esp-sha-hmac, tunnel): from A's
+#     namespace, tests/xced/inject.py sends copies of a captured packet:
+#     replayed, with a flipped ICV bit (sequence number moved ahead and the
+#     ICV computed again first, so the bit is its only fault), with an
+#     unknown SPI, truncated. Each is dropped once by B (show crypto engine
+#     connections dropped-packet), counted where it belongs (the SA's
+#     #recv errors; show xced's "no SA for the SPI"), logged as IOS does
+#     (%CRYPTO-4-PKT_REPLAY_ERR, RECVD_PKT_MAC_ERR, RECVD_PKT_INV_SPI,
+#     RECVD_PKT_INV_PROT), and a ping still crosses the tunnel; the replay
+#     is refused by anti-replay, not by the ICV
+#   * a hard lifetime of 2560 kilobytes: 2 MiB of TCP cross, the views show
+#     what is left; more traffic expires A's outbound SA (connections
+#     active: expired; show crypto ipsec sa: EXPIRED), pings fail, xced
+#     logs it; clear crypto sa on both sides brings the traffic back with
+#     fresh counters
+#   * the views of A (show crypto ipsec sa, show crypto engine connections
+#     active and dropped-packet) against golden files
+#     (tests/golden/xced-dp-*.txt) for a bundle (ah-sha-hmac esp-des
+#     esp-sha-hmac) with fixed keys, the seed router wan2511's SPIs and
+#     exactly five pings: nothing needs normalising
+#   * debug crypto ipsec: show debugging; clear crypto sa logs
+#     IPSEC(delete_sa) and IPSEC(create_sa) for every SA (sa_spi= in IOS's
+#     0xHEX(DECIMAL) form); undebug all silences them; a bad peer address
+#     gets IOS's '^' marker and exit status 1
+#   * no sanitizer report (XCED_BIN=build/asan/bin/xced runs the ASan build)
+# Needs root (namespaces, TUN, raw sockets), ip, ping, tshark, dumpcap,
+# openssl, python3-scapy (inject.py); skips without the first six
 # without them. The engine is XCE_DP_DEVICE (default sim, the Verilator
 # model). Every wait is bounded; a trap removes the namespaces.
 #
 #   XCE_UPDATE_GOLDEN=1 bash tests/xced/test_datapath.sh   rewrites the golden files
+#   XCE_DP_ONLY=REGEX        only the transform sets matching (NONE: none)
+#   XCE_DP_SECTIONS=REGEX    only the sections matching: attacks lifetime golden debug
+#   XCED_BIN=PATH            another xced (build/asan/bin/xced)
 # Prints TAP.
 set -u
 cd "$(dirname "$0")/../.."
@@ -320,5 +341,221 @@ if [ -z "${XCE_DP_ONLY:-}" ]; then
     run_case "esp-aes esp-sha-hmac" tunnel 1
     run_case "esp-3des esp-md5-hmac" transport 1
 fi
+
+# --- helpers of the sections below ---------------------------------------------------------------
+# wait_until SECONDS COMMAND...: COMMAND every 0.1 s until it succeeds; 0 when it did in time
+wait_until() {
+    local i n=$(($1 * 10))
+    shift
+    for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done
+    "$@"
+}
+# pair_up TAG TSET MODE [EXTRA_MAP_LINES]: both configurations written (keys as they are) and
+# both xced started; not ok (and the logs) when they do not start
+pair_up() {
+    write_cfg a "$2" "$3" "${4:-}"
+    write_cfg b "$2" "$3" "${4:-}"
+    start_pair && return 0
+    not_ok "$1: both xced start"
+    sed 's/^/# /' "$tmp/a.log" "$tmp/b.log" | head -10
+    stop_pair
+    return 1
+}
+# dropped SIDE: the Drop Count of Ethernet0 in show crypto engine connections dropped-packet
+# (0 when it is not listed)
+dropped() { "x$1" show crypto engine connections dropped-packet | awk '$1 == "Ethernet0" { n = $3 } END { print n + 0 }'; }
+dropped_is() { [ "$(dropped "$1")" = "$2" ]; }
+# no_sa SIDE: show xced's count of packets dropped for "no SA for the SPI"
+no_sa() { "x$1" show xced | awk '/^ *dropped: .* no SA for the SPI$/ { n = $2 } END { print n + 0 }'; }
+# recv_errors SIDE: #recv errors in show crypto ipsec sa
+recv_errors() {
+    "x$1" show crypto ipsec sa >"$tmp/v_$1"
+    counter "$tmp/v_$1" "recv errors"
+}
+# log_count SIDE PATTERN: lines of the side's log with PATTERN (fixed string)
+log_count() { grep -cF -- "$2" "$tmp/$1.log"; }
+log_more() { [ "$(log_count "$1" "$2")" -gt "$3" ]; }
+# remaining_k FILE: the remaining kilobytes of the first outbound esp SA of show crypto ipsec sa
+remaining_k() {
+    awk '/outbound esp sas:/ { o = 1 } o && /remaining key lifetime/ { sub(/.*\(k\/sec\): \(/, ""); sub(/\/.*/, ""); print; exit }' "$1"
+}
+# state_of_encrypting FILE: the State of the SAs of show crypto engine connections active
+# that have encrypted something (the outbound ones)
+state_of_encrypting() { awk 'NR > 1 && $(NF - 1) > 0 { print $4 }' "$1" | sort -u; }
+# udp_push COUNT: COUNT datagrams of 1400 bytes from 192.0.2.1 to 192.0.2.129 port 9, one a millisecond
+udp_push() {
+    ina timeout 10 "$PY" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.1", 0))
+for i in range(int(sys.argv[1])):
+    try:
+        s.sendto(bytes(1400), ("192.0.2.129", 9))
+    except OSError:
+        pass
+    time.sleep(0.001)' "$1"
+}
+ping_tunnel() { quiet ina ping -c "${1:-3}" -i 0.2 -W 2 -I 192.0.2.1 192.0.2.129; }
+sections=${XCE_DP_SECTIONS:-.}
+
+# --- attacks on a running pair ---------------------------------------------------------------------
+# One forged ESP packet at a time from A's namespace; B must drop it, count it once, say why, log
+# the IOS message, and go on carrying traffic.
+attack() {
+    local kind=$1 log_pat=$2 tag="attack: $3" d0 e0 s0 l0 m0 dec0 seq
+    d0=$(dropped b) e0=$(recv_errors b) s0=$(no_sa b) l0=$(log_count b "$log_pat")
+    m0=$(log_count b "%CRYPTO-4-RECVD_PKT_MAC_ERR") dec0=$(counter "$tmp/v_b" "pkts decaps")
+    local extra=()
+    [ "$kind" = icv ] && extra=(sha1 "$AK_AB")
+    if ! seq=$(ina timeout 20 "$PY" tests/xced/inject.py "$tmp/cap.pcapng" 198.51.100.1 "$SPI_AB" "$kind" "${extra[@]}" \
+        2>"$tmp/inject.err"); then
+        not_ok "$tag: inject.py sends it"
+        sed 's/^/# /' "$tmp/inject.err"
+        return
+    fi
+    check "$tag: B's dropped-packet count for Ethernet0 goes from $d0 to $((d0 + 1))" \
+        wait_until 3 dropped_is b $((d0 + 1))
+    if [ "$kind" = spi ]; then
+        local s1 e1
+        s1=$(no_sa b) e1=$(recv_errors b)
+        check "$tag: show xced counts it as no SA for the SPI ($s0 -> $s1), no SA's #recv errors ($e0 -> $e1)" \
+            eval '[ "$s1" = $((s0 + 1)) ] && [ "$e1" = "$e0" ]'
+    else
+        local e1 s1
+        e1=$(recv_errors b) s1=$(no_sa b)
+        check "$tag: the SA's #recv errors in show crypto ipsec sa goes from $e0 to $((e0 + 1)) (no SA drops: $s1)" \
+            eval '[ "$e1" = $((e0 + 1)) ] && [ "$s1" = "$s0" ]'
+        check "$tag: nothing delivered (#pkts decaps stays $dec0)" [ "$(counter "$tmp/v_b" "pkts decaps")" = "$dec0" ]
+    fi
+    check "$tag: B logs $log_pat" wait_until 3 log_more b "$log_pat" "$l0"
+    if [ "$kind" = replay ]; then
+        check "$tag: rejected by anti-replay (sequence number=$seq), not by the ICV" \
+            eval 'grep -q -- "%CRYPTO-4-PKT_REPLAY_ERR: .*sequence number=$seq\$" "$tmp/b.log" &&
+                  [ "$(log_count b %CRYPTO-4-RECVD_PKT_MAC_ERR)" = "$m0" ]'
+    fi
+    check "$tag: a ping through the tunnel still works" ping_tunnel 2
+    check "$tag: the ping adds no drop (still $((d0 + 1)))" dropped_is b $((d0 + 1))
+}
+
+if [[ attacks =~ $sections ]]; then
+    t="esp-aes esp-sha-hmac"
+    new_keys "$t"
+    if pair_up attack "$t" tunnel; then
+        capture_start
+        check "attack: ping through the tunnel while capturing" ping_tunnel 3
+        capture_stop
+        attack replay "%CRYPTO-4-PKT_REPLAY_ERR" "a replayed packet"
+        attack icv "%CRYPTO-4-RECVD_PKT_MAC_ERR" "a flipped ICV bit"
+        attack spi "%CRYPTO-4-RECVD_PKT_INV_SPI" "an unknown SPI"
+        attack trunc "%CRYPTO-4-RECVD_PKT_INV_PROT" "a truncated packet"
+        check "attack: A dropped nothing" dropped_is a 0
+        check "attack: both xced exit 0 on SIGTERM" stop_pair
+    fi
+fi
+
+# --- a hard lifetime in kilobytes -----------------------------------------------------------------------
+if [[ lifetime =~ $sections ]]; then
+    t="esp-aes esp-sha-hmac"
+    new_keys "$t"
+    if pair_up lifetime "$t" tunnel " set security-association lifetime kilobytes 2560"; then
+        check "lifetime: a TCP transfer of 2 MiB within the 2560 kB lifetime arrives whole" \
+            tcp_transfer 192.0.2.1 192.0.2.129 2097152
+        xa show crypto ipsec sa >"$tmp/va"
+        k=$(remaining_k "$tmp/va")
+        check "lifetime: show crypto ipsec sa: A's outbound SA has ${k:-?} of 2560 kB left" \
+            eval '[ -n "$k" ] && [ "$k" -gt 0 ] && [ "$k" -lt 2560 ]'
+        # more than is left, one way (UDP to the discard port, 280 kB a round) until A's outbound SA
+        # expires: a TCP transfer would stall, but its orphaned socket would go on retransmitting
+        # after clear crypto sa and spoil the fresh counters below
+        for _ in 1 2 3 4 5 6 7 8; do
+            udp_push 200
+            xa show crypto engine connections active >"$tmp/ca"
+            [ "$(state_of_encrypting "$tmp/ca")" = expired ] && break
+        done
+        check "lifetime: show crypto engine connections active: A's outbound SA is expired" \
+            [ "$(state_of_encrypting "$tmp/ca")" = expired ]
+        xa show crypto ipsec sa >"$tmp/va"
+        check "lifetime: show crypto ipsec sa: no kilobytes left, Status: EXPIRED" \
+            eval '[ "$(remaining_k "$tmp/va")" = 0 ] && grep -q "Status: EXPIRED" "$tmp/va"'
+        check "lifetime: a ping fails" eval '! ping_tunnel 2'
+        check "lifetime: A logs that the outbound SA reached its hard lifetime" \
+            wait_until 3 log_more a "vpn 10: outbound SA spi $(printf '0x%X' "$SPI_AB") (esp-aes esp-sha-hmac, conn id 2) reached its hard lifetime" 0
+        check "lifetime: clear crypto sa on both sides" eval 'xa clear crypto sa && xb clear crypto sa'
+        check "lifetime: a ping works again" ping_tunnel 3
+        xa show crypto ipsec sa >"$tmp/va"
+        xa show crypto engine connections active >"$tmp/ca"
+        check "lifetime: fresh counters (3 encaps, 3 decaps, $(remaining_k "$tmp/va") kB left), state set" \
+            eval '[ "$(counter "$tmp/va" "pkts encaps")" = 3 ] && [ "$(counter "$tmp/va" "pkts decaps")" = 3 ] &&
+                  [ "$(remaining_k "$tmp/va")" -ge 2555 ] && [ "$(state_of_encrypting "$tmp/ca")" = set ]'
+        check "lifetime: both xced exit 0 on SIGTERM" stop_pair
+    fi
+fi
+
+# --- the views against golden files ----------------------------------------------------------------------
+# Fixed keys, and the SPIs of the IOS seed router wan2511 (A) and its peer wan2516 (B), a bundle like
+# theirs; exactly five pings cross the tunnel (the TUN device has no IPv6, and ARP is not IPsec), so
+# every counter is known. Nothing is normalised: manual SAs have no lifetime ("no sa timing") and the
+# connection ids start at 1 in a fresh xced.
+if [[ golden =~ $sections ]]; then
+    t="ah-sha-hmac esp-des esp-sha-hmac"
+    SPI_AB=52830995 SPI_BA=421859631 AHSPI_AB=6694349 AHSPI_BA=302321106
+    CK_AB=0123456789abcdef CK_BA=fedcba9876543210
+    AK_AB=00112233445566778899aabbccddeeff00112233 AK_BA=ffeeddccbbaa99887766554433221100ffeeddcc
+    HK_AB=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c HK_BA=f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3
+    if pair_up golden "$t" tunnel; then
+        check "golden: ping -c 5 through the bundle" quiet ina ping -c 5 -i 0.2 -W 3 -I 192.0.2.1 192.0.2.129
+        xa show crypto ipsec sa >"$tmp/out" 2>&1
+        golden "golden: show crypto ipsec sa" "$golden/xced-dp-ipsec-sa.txt"
+        xa show crypto engine connections active >"$tmp/out" 2>&1
+        golden "golden: show crypto engine connections active" "$golden/xced-dp-connections.txt"
+        xa show crypto engine connections dropped-packet >"$tmp/out" 2>&1
+        golden "golden: show crypto engine connections dropped-packet" "$golden/xced-dp-dropped.txt"
+        check "golden: both xced exit 0 on SIGTERM" stop_pair
+    fi
+fi
+
+# --- debug crypto ipsec ------------------------------------------------------------------------------------
+# sa_line FN DEST PROT SPI: the part of an IPSEC(FN) line that names the SA, as IOS prints it
+sa_line() { printf 'IPSEC(%s): %s, (sa) sa_dest= %s, sa_prot= %s, sa_spi= 0x%X(%u), ' "$1" "$2" "$3" "$4" "$5" "$5"; }
+# all_sa_lines FN WHAT: A's log has the line for each of the four SAs of the bundle
+all_sa_lines() {
+    grep -qF -- "$(sa_line "$1" "$2" 198.51.100.1 51 "$AHSPI_BA")" "$tmp/a.log" &&
+        grep -qF -- "$(sa_line "$1" "$2" 198.51.100.2 51 "$AHSPI_AB")" "$tmp/a.log" &&
+        grep -qF -- "$(sa_line "$1" "$2" 198.51.100.1 50 "$SPI_BA")" "$tmp/a.log" &&
+        grep -qF -- "$(sa_line "$1" "$2" 198.51.100.2 50 "$SPI_AB")" "$tmp/a.log"
+}
+if [[ debug =~ $sections ]]; then
+    t="ah-sha-hmac esp-aes esp-sha-hmac"
+    new_keys "$t"
+    if pair_up debug "$t" tunnel; then
+        check "debug: a ping through the bundle" ping_tunnel 2
+        check "debug: nothing logged as IPSEC( before debug crypto ipsec" [ "$(log_count a "IPSEC(")" = 0 ]
+        check "debug: debug crypto ipsec says it is on" eval '[ "$(xa debug crypto ipsec)" = "Crypto IPSEC debugging is on" ]'
+        check "debug: show debugging says it is on" eval 'xa show debugging | grep -qx "  Crypto IPSEC debugging is on"'
+        check "debug: clear crypto sa on both sides" eval 'xa clear crypto sa && xb clear crypto sa'
+        check "debug: IPSEC(delete_sa) for each of the 4 SAs, sa_spi= 0x...(decimal)" all_sa_lines delete_sa "deleting SA"
+        check "debug: IPSEC(create_sa) for each of the 4 SAs" all_sa_lines create_sa "sa created"
+        all_sa_lines delete_sa "deleting SA" && all_sa_lines create_sa "sa created" ||
+            grep -F "IPSEC(" "$tmp/a.log" | head -12 | sed 's/^/# /'
+        check "debug: 4 IPSEC(initialize_sas) lines" [ "$(log_count a "IPSEC(initialize_sas): ")" = 4 ]
+        check "debug: a ping through the new SAs" ping_tunnel 2
+        check "debug: undebug all" eval '[ "$(xa undebug all)" = "All possible debugging has been turned off" ]'
+        check "debug: show debugging says nothing of IPSEC" eval '! xa show debugging | grep -q IPSEC'
+        n_ipsec=$(log_count a "IPSEC(") n_clear=$(log_count a "clear crypto sa: ")
+        check "debug: clear crypto sa again" xa clear crypto sa
+        check "debug: ... which xced logs" wait_until 3 log_more a "clear crypto sa: " "$n_clear"
+        check "debug: ... and no IPSEC( line" [ "$(log_count a "IPSEC(")" = "$n_ipsec" ]
+        xa clear crypto sa peer 300.1.1.1 >"$tmp/out" 2>&1
+        rc=$?
+        bad="clear crypto sa peer "
+        printf '%s300.1.1.1\n%*s^\n%% Invalid input detected at '"'"'^'"'"' marker.\n' "$bad" ${#bad} "" >"$tmp/want"
+        check "debug: clear crypto sa peer 300.1.1.1: exit status 1 ($rc), the '^' under 300" \
+            eval '[ "$rc" = 1 ] && cmp -s "$tmp/want" "$tmp/out"'
+        [ "$rc" = 1 ] && cmp -s "$tmp/want" "$tmp/out" || sed 's/^/# /' "$tmp/out"
+        check "debug: both xced exit 0 on SIGTERM" stop_pair
+    fi
+fi
+
+no_sanitizer_reports
 
 [ "$failed" = 0 ]
