@@ -67,6 +67,8 @@ XCED_SRC := $(wildcard sw/xced/*.c sw/common/*.c sw/ipsec/*.c)
 XCED_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCED_SRC))
 # the IPsec datapath alone (xce-bench, tests)
 IPSEC_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard sw/ipsec/*.c))
+# the ISAKMP/IKEv1 message codec (no I/O, no crypto; tests only so far)
+IKE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard sw/ike/*.c))
 
 TEST_HELPERS := tests/unit/check.c tests/unit/aes_ref.c
 TEST_C    := $(filter-out $(TEST_HELPERS),$(wildcard tests/unit/*.c))
@@ -186,10 +188,10 @@ $(BUILD)/obj/sim/%.o: $(VL_INC)/%.cpp
 	@echo "  CXX     $(notdir $<)"
 	$(Q)$(CXX) $(CXXFLAGS) $(VL_NOALIGN) -I$(VL_INC) -I$(VL_INC)/vltstd -DVM_TRACE=1 -c $< -o $@
 
-$(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src/*.h sim/*.h sw/xce/*.h sw/common/*.h sw/ipsec/*.h sw/xced/*.h tests/unit/*.h bench/*.h)
+$(BUILD)/obj/%.o: %.c $(GEN)/xce_regs.h $(wildcard driver/include/*.h driver/src/*.h sim/*.h sw/xce/*.h sw/common/*.h sw/ipsec/*.h sw/ike/*.h sw/xced/*.h tests/unit/*.h bench/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(INC) -Isw/xce -Isw/common -Isw/ipsec -Isw/xced -Itests/unit -Ibench -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(INC) -Isw/xce -Isw/common -Isw/ipsec -Isw/ike -Isw/xced -Itests/unit -Ibench -c $< -o $@
 
 # xce-bench runs on the quad model: single requests use one core, the pool
 # scaling figures use one, two and four
@@ -238,6 +240,7 @@ TEST_MODEL_test_multicore := quad
 # Tests of host-program code (sw/) also link the objects named here (set
 # before the rules below, which expand them as they are made)
 TEST_OBJS_test_ipsec := $(IPSEC_OBJ)
+TEST_OBJS_test_isakmp := $(IKE_OBJ)
 TEST_OBJS_test_xced_config := $(BUILD)/obj/sw/xced/config.o
 define test_rule
 $(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(TEST_OBJS_$(1)) $(TEST_HELPER_OBJ) $(MODEL_LIB_$(or $(TEST_MODEL_$(1)),default))
@@ -250,7 +253,7 @@ $(foreach t,$(patsubst tests/unit/%.c,%,$(TEST_C)),$(eval $(call test_rule,$(t))
 tests-bin: $(BUILD)/bin/xce $(BUILD)/bin/xced $(TEST_BINS) $(FWASM)
 
 # --- fuzz targets: libFuzzer with clang, one per parser of untrusted text --
-FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config xced_ctl xced_answer
+FUZZ_TARGETS := hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config xced_ctl xced_answer isakmp
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isw/xce -Isw/common
 
@@ -345,7 +348,7 @@ $(BUILD)/bin/ipsec_tool: $(BUILD)/obj/tests/ipsec/ipsec_tool.o $(IPSEC_OBJ) $(MO
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
-build/fuzz/fuzz_ipsec_in: tests/fuzz/fuzz_ipsec_in.c $(wildcard sw/ipsec/*.c sw/ipsec/*.h) $(FUZZ_DRIVER) | check-deps
+build/fuzz/fuzz_ipsec_in: tests/fuzz/fuzz_ipsec_in.c $(wildcard sw/ipsec/*.c sw/ipsec/*.h) sw/common/pktread.h $(FUZZ_DRIVER) | check-deps
 build/fuzz/fuzz_ipsec_in: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -Isw/ipsec -lssl -lcrypto -lpci -lpthread
 
 # --- xced configuration parser (sw/xced/config.c): fuzz target
@@ -359,3 +362,11 @@ build/fuzz/fuzz_xced_ctl: tests/fuzz/fuzz_xced_ctl.c sw/xced/ctl.c sw/xced/views
 build/fuzz/fuzz_xced_ctl: FUZZ_EXTRA = -D_GNU_SOURCE $(INC) -Isw/xced -Isw/ipsec -lssl -lcrypto -lpci -lpthread
 build/fuzz/fuzz_xced_answer: tests/fuzz/fuzz_xced_answer.c sw/common/xced_ctl.c sw/common/xced_ctl.h | check-deps
 build/fuzz/fuzz_xced_answer: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/common
+
+# --- ISAKMP codec (sw/ike): the scapy cross-check's tool, fuzz target
+$(BUILD)/bin/isakmp_tool: $(BUILD)/obj/tests/ike/isakmp_tool.o $(IKE_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+build/fuzz/fuzz_isakmp: tests/fuzz/fuzz_isakmp.c $(wildcard sw/ike/*.c sw/ike/*.h) sw/common/pktread.h | check-deps
+build/fuzz/fuzz_isakmp: FUZZ_EXTRA = -Isw/ike

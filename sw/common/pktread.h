@@ -1,6 +1,7 @@
-/* pktread.h - bounds-checked reading of packet bytes, for the IPsec
- * datapath (sw/ may not include the driver's private byteread.h; this is
- * the same design, big-endian as the network is).
+/* pktread.h - bounds-checked reading of packet bytes, shared by the
+ * IPsec datapath (sw/ipsec) and the ISAKMP/IKEv1 codec (sw/ike). sw/ may
+ * not include the driver's private byteread.h; this is the same design,
+ * big-endian as the network is.
  *
  *   - no read goes past len; comparisons are "n > len - off" (off <= len
  *     always holds), so no sum can wrap;
@@ -8,8 +9,8 @@
  *     or NULL and consumes nothing, so a parser reads a whole header and
  *     tests rd.err once;
  *   - values are assembled byte by byte (no alignment assumption). */
-#ifndef IPSEC_PKTREAD_H
-#define IPSEC_PKTREAD_H
+#ifndef XCE_PKTREAD_H
+#define XCE_PKTREAD_H
 
 #include <stddef.h>
 #include <stdint.h>

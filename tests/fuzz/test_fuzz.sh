@@ -8,7 +8,7 @@ runs=${XCE_FUZZ_RUNS:-500000}
 n=0
 # per target: the longest input, and the share of the runs (the targets that
 # parse keys and check signatures run 1,000-5,000 inputs a second, not 100,000s)
-for t in hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config xced_ctl xced_answer; do
+for t in hex tokenize b64 completion fw_image keystore image trust ipsec_in xced_config xced_ctl xced_answer isakmp; do
     n=$((n + 1))
     bin=build/fuzz/fuzz_$t
     maxlen=512 share=1
@@ -21,6 +21,7 @@ for t in hex tokenize b64 completion fw_image keystore image trust ipsec_in xced
     ipsec_in) maxlen=1600 share=3 ;;   # one MTU-sized packet; an SA made per try
     xced_ctl) maxlen=2048 share=2 ;;   # a request over the socket; ~25,000 a second
     xced_answer) maxlen=2048 ;;        # ~50,000 a second
+    isakmp) maxlen=4096 ;;             # an IKE message with a certificate; ~100,000 a second
     esac
     work=$(mktemp -d)
     cp tests/fuzz/corpus/$t/* "$work/" 2>/dev/null
