@@ -67,7 +67,7 @@ XCED_SRC := $(wildcard sw/xced/*.c sw/common/*.c sw/ipsec/*.c)
 XCED_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(XCED_SRC))
 # the IPsec datapath alone (xce-bench, tests)
 IPSEC_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard sw/ipsec/*.c))
-# the ISAKMP/IKEv1 message codec (no I/O, no crypto; tests only so far)
+# the ISAKMP/IKEv1 message codec and its cryptography on libxce (tests only so far)
 IKE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard sw/ike/*.c))
 
 TEST_HELPERS := tests/unit/check.c tests/unit/aes_ref.c
@@ -241,6 +241,7 @@ TEST_MODEL_test_multicore := quad
 # before the rules below, which expand them as they are made)
 TEST_OBJS_test_ipsec := $(IPSEC_OBJ)
 TEST_OBJS_test_isakmp := $(IKE_OBJ)
+TEST_OBJS_test_ike_crypto := $(IKE_OBJ)
 TEST_OBJS_test_xced_config := $(BUILD)/obj/sw/xced/config.o
 define test_rule
 $(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(TEST_OBJS_$(1)) $(TEST_HELPER_OBJ) $(MODEL_LIB_$(or $(TEST_MODEL_$(1)),default))
@@ -364,9 +365,9 @@ build/fuzz/fuzz_xced_answer: tests/fuzz/fuzz_xced_answer.c sw/common/xced_ctl.c 
 build/fuzz/fuzz_xced_answer: FUZZ_EXTRA = -D_GNU_SOURCE -Isw/common
 
 # --- ISAKMP codec (sw/ike): the scapy cross-check's tool, fuzz target
-$(BUILD)/bin/isakmp_tool: $(BUILD)/obj/tests/ike/isakmp_tool.o $(IKE_OBJ)
+$(BUILD)/bin/isakmp_tool: $(BUILD)/obj/tests/ike/isakmp_tool.o $(filter-out %/ike_crypto.o,$(IKE_OBJ))
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
-build/fuzz/fuzz_isakmp: tests/fuzz/fuzz_isakmp.c $(wildcard sw/ike/*.c sw/ike/*.h) sw/common/pktread.h | check-deps
+build/fuzz/fuzz_isakmp: tests/fuzz/fuzz_isakmp.c $(filter-out %/ike_crypto.c,$(wildcard sw/ike/*.c sw/ike/*.h)) sw/common/pktread.h | check-deps
 build/fuzz/fuzz_isakmp: FUZZ_EXTRA = -Isw/ike

@@ -85,7 +85,6 @@ int xce_open(const char *spec, const struct xce_open_opts *opts, xce_dev **out)
     if (!dev)
         return XCE_ERR_NOMEM;
     pthread_mutex_init(&dev->lock, NULL);
-    xce_sw_device_opened();
     dev->policy = o->policy;
     dev->crossover = o->crossover_bytes ? o->crossover_bytes : 256;
     dev->accel_enabled = 1;
@@ -154,7 +153,6 @@ void xce_close(xce_dev *dev)
     }
     pthread_mutex_destroy(&dev->lock);
     free(dev);
-    xce_sw_device_closed();
 }
 
 int xce_get_info(xce_dev *dev, struct xce_info *info)

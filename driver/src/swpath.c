@@ -31,41 +31,21 @@ static const char *evp_name(const struct xce_session *s)
 }
 
 /* Single DES lives in OpenSSL 3's legacy provider; loading a provider
- * explicitly stops the default one loading by itself, so load both. They
- * are unloaded when the last device closes (not at exit, where OpenSSL may
- * already have torn itself down). */
-static pthread_mutex_t prov_lock = PTHREAD_MUTEX_INITIALIZER;
-static OSSL_PROVIDER *legacy_prov, *default_prov;
-static unsigned devices_open;
+ * explicitly stops the default one loading by itself, so load both, once,
+ * for the life of the process (OPENSSL_cleanup releases them at exit).
+ * Unloading them when the last device closed left the process with no
+ * provider at all: a later AES session or engine self-test failed. */
+static pthread_once_t prov_once = PTHREAD_ONCE_INIT;
+
+static void load_providers_once(void)
+{
+    OSSL_PROVIDER_load(NULL, "legacy");
+    OSSL_PROVIDER_load(NULL, "default");
+}
 
 static void load_providers(void)
 {
-    pthread_mutex_lock(&prov_lock);
-    if (!legacy_prov)
-        legacy_prov = OSSL_PROVIDER_load(NULL, "legacy");
-    if (!default_prov)
-        default_prov = OSSL_PROVIDER_load(NULL, "default");
-    pthread_mutex_unlock(&prov_lock);
-}
-
-void xce_sw_device_opened(void)
-{
-    pthread_mutex_lock(&prov_lock);
-    devices_open++;
-    pthread_mutex_unlock(&prov_lock);
-}
-
-void xce_sw_device_closed(void)
-{
-    pthread_mutex_lock(&prov_lock);
-    if (devices_open && --devices_open == 0) {
-        if (legacy_prov)
-            OSSL_PROVIDER_unload(legacy_prov);
-        if (default_prov)
-            OSSL_PROVIDER_unload(default_prov);
-        legacy_prov = default_prov = NULL;
-    }
-    pthread_mutex_unlock(&prov_lock);
+    pthread_once(&prov_once, load_providers_once);
 }
 
 int xce_sw_session_init(struct xce_session *s)

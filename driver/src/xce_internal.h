@@ -142,8 +142,6 @@ struct xce_session {
 int xce_sw_session_init(struct xce_session *s);
 int xce_sw_cipher(struct xce_session *s, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
 void xce_sw_session_free(struct xce_session *s);
-void xce_sw_device_opened(void);   /* providers live while a device is open */
-void xce_sw_device_closed(void);
 
 /* hash software path (swhash.c) */
 size_t xce_hash_alg_block(enum xce_hash_alg alg);
