@@ -3,6 +3,7 @@
  * key schedule and the path stays close to raw EVP speed. */
 #include <openssl/evp.h>
 #include <openssl/provider.h>
+#include <stdlib.h>
 #include <pthread.h>
 
 #include "xce_internal.h"
@@ -32,15 +33,28 @@ static const char *evp_name(const struct xce_session *s)
 
 /* Single DES lives in OpenSSL 3's legacy provider; loading a provider
  * explicitly stops the default one loading by itself, so load both, once,
- * for the life of the process (OPENSSL_cleanup releases them at exit).
- * Unloading them when the last device closed left the process with no
- * provider at all: a later AES session or engine self-test failed. */
+ * for the life of the process. Unloading them when the last device closed
+ * left the process with no provider at all: a later AES session or engine
+ * self-test failed. They are unloaded at exit by a handler registered
+ * after OpenSSL's own (the first OpenSSL call registers that), so it runs
+ * before OpenSSL tears itself down. */
 static pthread_once_t prov_once = PTHREAD_ONCE_INIT;
+static OSSL_PROVIDER *legacy_prov, *default_prov;
+
+static void unload_providers(void)
+{
+    if (legacy_prov)
+        OSSL_PROVIDER_unload(legacy_prov);
+    if (default_prov)
+        OSSL_PROVIDER_unload(default_prov);
+    legacy_prov = default_prov = NULL;
+}
 
 static void load_providers_once(void)
 {
-    OSSL_PROVIDER_load(NULL, "legacy");
-    OSSL_PROVIDER_load(NULL, "default");
+    legacy_prov = OSSL_PROVIDER_load(NULL, "legacy");
+    default_prov = OSSL_PROVIDER_load(NULL, "default");
+    atexit(unload_providers);
 }
 
 static void load_providers(void)

@@ -14,15 +14,19 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
-enum mode { M_GLOBAL, M_IF, M_TSET, M_MAP, M_ISAKMP, M_PKC, M_PKKEY, M_KEYSTR, M_IGNORE, M_COUNT };
+enum mode {
+    M_GLOBAL, M_IF, M_TSET, M_MAP, M_ISAKMP, M_PKC, M_PKKEY, M_KEYRING, M_PROFILE, M_KEYSTR, M_IGNORE, M_COUNT
+};
 /* E_UNKNOWN, E_AMBIG: a command word did not match; E_EXTRA: words left
  * over. With these the line is tried in the enclosing mode. E_ARG: the
  * command matched and an argument is wrong: reported at once. */
@@ -274,8 +278,10 @@ static int name_char(char c)
            c == '.' || c == ':' || c == '/' || c == '+' || c == '@';
 }
 
-/* A name: tags, transform sets, Linux interfaces (README: the characters) */
-static int arg_name(struct parser *p, int i, char *dst, size_t max, const char *what)
+/* Word i into dst (max characters at most) when ok() takes it; else
+ * "invalid PRE WHAT 'word' POST" */
+static int arg_checked(struct parser *p, int i, char *dst, size_t max, const char *what, int (*ok)(const char *, size_t),
+                       const char *pre, const char *post)
 {
     if (i >= p->ntok)
         return perr(p, i, E_ARG, "missing %s", what);
@@ -283,34 +289,61 @@ static int arg_name(struct parser *p, int i, char *dst, size_t max, const char *
     size_t n = strlen(s);
     if (n > max)
         return perr(p, i, E_ARG, "%s too long (max %zu characters)", what, max);
-    for (size_t k = 0; k < n; k++)
-        if (!name_char(s[k]))
-            return perr(p, i, E_ARG, "invalid character in %s '%.40s'", what, s);
+    if (!ok(s, n))
+        return perr(p, i, E_ARG, "invalid %s%s '%.40s'%s", pre, what, s, post);
     memcpy(dst, s, n + 1);
     return 0;
 }
 
-/* A host or domain name: letters, digits, '-', '.', '_'; one letter at least */
-static int arg_domain(struct parser *p, int i, char *dst, size_t max, const char *what)
+static int name_ok(const char *s, size_t n)
 {
-    if (i >= p->ntok)
-        return perr(p, i, E_ARG, "missing %s", what);
-    const char *s = p->tok[i];
-    size_t n = strlen(s);
+    for (size_t k = 0; k < n; k++)
+        if (!name_char(s[k]))
+            return 0;
+    return 1;
+}
+
+/* A name: tags, transform sets, Linux interfaces (README: the characters) */
+static int arg_name(struct parser *p, int i, char *dst, size_t max, const char *what)
+{
+    return arg_checked(p, i, dst, max, what, name_ok, "character in ", "");
+}
+
+/* A host or domain name: letters, digits, '-', '.', '_'; one letter at
+ * least; not starting with '.' or '-' */
+static int domain_ok(const char *s, size_t n)
+{
     int letter = 0;
-    if (n > max)
-        return perr(p, i, E_ARG, "%s too long (max %zu characters)", what, max);
     for (size_t k = 0; k < n; k++) {
         char c = s[k];
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
             letter = 1;
         else if (!((c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
-            return perr(p, i, E_ARG, "invalid %s '%.40s'", what, s);
+            return 0;
     }
-    if (!letter || s[0] == '.' || s[0] == '-')
-        return perr(p, i, E_ARG, "invalid %s '%.40s'", what, s);
-    memcpy(dst, s, n + 1);
-    return 0;
+    return letter && s[0] != '.' && s[0] != '-';
+}
+
+static int arg_domain(struct parser *p, int i, char *dst, size_t max, const char *what)
+{
+    return arg_checked(p, i, dst, max, what, domain_ok, "", "");
+}
+
+/* USER@DOMAIN: the user of name characters but '/' and ':' (and '@'),
+ * the domain as above */
+static int user_fqdn_ok(const char *s, size_t n)
+{
+    const char *at = memchr(s, '@', n);
+    size_t u = at ? (size_t)(at - s) : 0;
+    int ok = u > 0 && n > u + 1 && domain_ok(at + 1, n - u - 1);
+    for (size_t k = 0; ok && k < u; k++)
+        ok = name_char(s[k]) && s[k] != '/' && s[k] != ':';
+    return ok;
+}
+
+static int arg_user_fqdn(struct parser *p, int i, char *dst, size_t max, const char *what)
+{
+    return arg_checked(p, i, dst, max, what, user_fqdn_ok, "", " (user@domain)");
 }
 
 /* The rest of the line from word i, as typed (descriptions) */
@@ -425,20 +458,42 @@ static int arg_ifname(struct parser *p, int i, char *out, int *used)
 }
 
 /* --- lookups -------------------------------------------------------------------------- */
+/* Interfaces, transform sets, keyrings and profiles start with their name */
+#define NAME_FIRST(type, member) \
+    _Static_assert(offsetof(type, member) == 0 && sizeof ((type *)0)->member == CFG_NAME_MAX + 1, #type)
+NAME_FIRST(struct cfg_interface, name);
+NAME_FIRST(struct cfg_transform_set, name);
+NAME_FIRST(struct cfg_keyring, name);
+NAME_FIRST(struct cfg_isakmp_profile, name);
+
+/* the element named name of an array (n elements of size bytes) of those */
+static void *find_named(const void *arr, unsigned n, size_t size, const char *name)
+{
+    const unsigned char *a = arr;
+    for (unsigned k = 0; k < n; k++)
+        if (strcmp((const char *)(a + (size_t)k * size), name) == 0)
+            return (void *)(uintptr_t)(a + (size_t)k * size);
+    return NULL;
+}
+
 const struct cfg_transform_set *config_find_tset(const struct config *c, const char *name)
 {
-    for (unsigned k = 0; k < c->ntsets; k++)
-        if (strcmp(c->tsets[k].name, name) == 0)
-            return &c->tsets[k];
-    return NULL;
+    return find_named(c->tsets, c->ntsets, sizeof *c->tsets, name);
 }
 
 const struct cfg_interface *config_find_interface(const struct config *c, const char *name)
 {
-    for (unsigned k = 0; k < c->nifs; k++)
-        if (strcmp(c->ifs[k].name, name) == 0)
-            return &c->ifs[k];
-    return NULL;
+    return find_named(c->ifs, c->nifs, sizeof *c->ifs, name);
+}
+
+const struct cfg_keyring *config_find_keyring(const struct config *c, const char *name)
+{
+    return find_named(c->keyrings, c->nkeyrings, sizeof *c->keyrings, name);
+}
+
+const struct cfg_isakmp_profile *config_find_profile(const struct config *c, const char *name)
+{
+    return find_named(c->profiles, c->nprofiles, sizeof *c->profiles, name);
 }
 
 int config_acl_defined(const struct config *c, unsigned number)
@@ -475,6 +530,285 @@ size_t cfg_esp_auth_key_len(enum cfg_esp_auth a)
 size_t cfg_ah_key_len(enum cfg_ah a)
 {
     return a == CFG_AH_MD5 ? 16 : a == CFG_AH_SHA ? 20 : 0;
+}
+
+const char *cfg_psk_text(const struct cfg_isakmp_key *k, char *buf, size_t size)
+{
+    if (!k->key6[0])
+        return k->key;
+    snprintf(buf, size, "6 %s", k->key6);
+    return buf;
+}
+
+/* --- type 6 pre-shared keys (README: "Type 6 keys") ---------------------------------------
+ * text = base64 (RFC 4648, '=' padded, canonical) of
+ *   version (1) | salt (16) | IV (12) | AES-256-GCM(key) | tag (16)
+ * The AES key is PBKDF2-HMAC-SHA-256(master key, salt, T6_ITER) and the
+ * GCM additional data the first 29 bytes (version, salt, IV). One salt
+ * per parse for the keys it encrypts, a fresh IV per key; the derived
+ * keys are cached by salt, so a configuration costs one PBKDF2 per salt. */
+#define T6_VERSION 1u
+#define T6_SALT    16u
+#define T6_IV      12u
+#define T6_TAG     16u
+#define T6_HEAD    (1u + T6_SALT + T6_IV)
+#define T6_ITER    20000
+#define T6_BLOB_MAX (CFG_TYPE6_MAX / 4u * 3u)
+#define T6_CACHE   4u
+
+struct t6 {
+    const char *master;            /* the master key */
+    struct {
+        int used;
+        uint8_t salt[T6_SALT], key[32];
+    } cache[T6_CACHE];
+    unsigned next;
+    int have_salt;
+    uint8_t salt[T6_SALT];         /* the salt of the keys this parse encrypts */
+};
+
+/* text -> blob; -1 unless canonical base64 of a blob of our version */
+static int t6_decode(const char *text, uint8_t *blob, size_t *n)
+{
+    size_t len = strlen(text), pad = 0;
+    char back[CFG_TYPE6_MAX + 1];
+    if (len < 4 || len % 4 || len > CFG_TYPE6_MAX)
+        return -1;
+    for (size_t k = 0; k < len; k++) {
+        char c = text[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+              (c == '=' && k + 2 >= len)))
+            return -1;
+        pad += c == '=';
+    }
+    int r = EVP_DecodeBlock(blob, (const unsigned char *)text, (int)len);
+    if (r < (int)pad)
+        return -1;
+    *n = (size_t)r - pad;
+    EVP_EncodeBlock((unsigned char *)back, blob, (int)*n);
+    if (strcmp(back, text) != 0 || *n < T6_HEAD + 1 + T6_TAG || *n > T6_HEAD + CFG_ISAKMP_KEY_MAX + T6_TAG ||
+        blob[0] != T6_VERSION)
+        return -1;
+    return 0;
+}
+
+static const uint8_t *t6_key(struct t6 *t, const uint8_t *salt)
+{
+    for (unsigned k = 0; k < T6_CACHE; k++)
+        if (t->cache[k].used && memcmp(t->cache[k].salt, salt, T6_SALT) == 0)
+            return t->cache[k].key;
+    unsigned k = t->next++ % T6_CACHE;
+    t->cache[k].used = 0;
+    if (PKCS5_PBKDF2_HMAC(t->master, (int)strlen(t->master), salt, T6_SALT, T6_ITER, EVP_sha256(),
+                          (int)sizeof t->cache[k].key, t->cache[k].key) != 1)
+        return NULL;
+    memcpy(t->cache[k].salt, salt, T6_SALT);
+    t->cache[k].used = 1;
+    return t->cache[k].key;
+}
+
+/* AES-256-GCM over in (n bytes) into out; the blob's header is the
+ * additional data. Decrypting, tag is checked; encrypting, it is set. */
+static int t6_gcm(const uint8_t *key, const uint8_t *head, const uint8_t *in, size_t n, uint8_t *out, uint8_t *tag,
+                  int enc)
+{
+    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+    int l = 0, ok = x && EVP_CipherInit_ex(x, EVP_aes_256_gcm(), NULL, key, head + 1 + T6_SALT, enc) == 1 &&
+                    EVP_CipherUpdate(x, NULL, &l, head, (int)T6_HEAD) == 1 &&
+                    EVP_CipherUpdate(x, out, &l, in, (int)n) == 1 &&
+                    (enc || EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_TAG, (int)T6_TAG, tag) == 1) &&
+                    EVP_CipherFinal_ex(x, out + l, &l) == 1 &&
+                    (!enc || EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_GET_TAG, (int)T6_TAG, tag) == 1);
+    EVP_CIPHER_CTX_free(x);
+    return ok ? 0 : -1;
+}
+
+/* type 6 text -> the key (CFG_ISAKMP_KEY_MAX + 1 bytes): 1-128 printable
+ * characters, no blanks, as a key in clear must be */
+static int t6_open(struct t6 *t, const char *text, char *key)
+{
+    uint8_t blob[T6_BLOB_MAX], plain[CFG_ISAKMP_KEY_MAX];
+    size_t n;
+    int st = -1;
+    const uint8_t *k;
+    if (t6_decode(text, blob, &n) == 0 && (k = t6_key(t, blob + 1)) != NULL) {
+        size_t m = n - T6_HEAD - T6_TAG;
+        st = t6_gcm(k, blob, blob + T6_HEAD, m, plain, blob + T6_HEAD + m, 0);
+        for (size_t j = 0; st == 0 && j < m; j++)
+            if (plain[j] <= ' ' || plain[j] >= 0x7f)
+                st = -1;
+        if (st == 0) {
+            memcpy(key, plain, m);
+            key[m] = '\0';
+        }
+    }
+    OPENSSL_cleanse(blob, sizeof blob);
+    OPENSSL_cleanse(plain, sizeof plain);
+    return st;
+}
+
+/* the key -> type 6 text (CFG_TYPE6_MAX + 1 bytes) */
+static int t6_seal(struct t6 *t, const char *key, char *text)
+{
+    uint8_t blob[T6_BLOB_MAX];
+    size_t m = strlen(key);
+    const uint8_t *k;
+    if (!t->have_salt && RAND_bytes(t->salt, T6_SALT) != 1)
+        return -1;
+    t->have_salt = 1;
+    blob[0] = T6_VERSION;
+    memcpy(blob + 1, t->salt, T6_SALT);
+    int st = RAND_bytes(blob + 1 + T6_SALT, T6_IV) == 1 && (k = t6_key(t, t->salt)) != NULL &&
+                     t6_gcm(k, blob, (const uint8_t *)key, m, blob + T6_HEAD, blob + T6_HEAD + m, 1) == 0
+                 ? 0
+                 : -1;
+    if (st == 0)
+        EVP_EncodeBlock((unsigned char *)text, blob, (int)(T6_HEAD + m + T6_TAG));
+    OPENSSL_cleanse(blob, sizeof blob);
+    return st;
+}
+
+/* --- pre-shared keys, local addresses ----------------------------------------------------- */
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A.B.C.D [MASK] (default 255.255.255.255), the address inside the mask;
+ * returns the index after it, or -1 */
+static int arg_addr_mask(struct parser *p, int i, uint32_t *a, uint32_t *m)
+{
+    if (arg_ip(p, i, a, "peer address") != 0)
+        return -1;
+    *m = 0xffffffffu;
+    if (i + 1 >= p->ntok || !is_digit(p->tok[i + 1][0]))
+        return i + 1;
+    if (arg_mask(p, i + 1, m) != 0)
+        return -1;
+    if (*a & ~*m)
+        return perr(p, i, E_ARG, "inconsistent address and mask");
+    return i + 2;
+}
+
+/* address A.B.C.D [MASK] | hostname NAME; returns the index after it, or -1 */
+static int arg_psk_peer(struct parser *p, int i, struct cfg_isakmp_key *k)
+{
+    static const char *const kw[] = { "address", "hostname", NULL };
+    int w = arg_kw(p, i, kw, "peer (address or hostname)");
+    if (w < 0)
+        return -1;
+    if (w == 0)
+        return arg_addr_mask(p, i + 1, &k->addr, &k->mask);
+    k->by_hostname = 1;
+    return arg_domain(p, i + 1, k->hostname, CFG_DOMAIN_MAX, "peer host name") != 0 ? -1 : i + 2;
+}
+
+static int type_digit(const char *s)
+{
+    return (s[0] == '0' || s[0] == '6') && !s[1];
+}
+
+/* [0|6] KEY (typed: the first word is the type). A type 6 key is checked
+ * here and decrypted after the last line. Keys are never echoed.
+ * Returns the index after it, or -1. */
+static int arg_psk_key(struct parser *p, int i, int typed, struct cfg_isakmp_key *k)
+{
+    int six = typed && p->tok[i][0] == '6';
+    i += typed;
+    if (i >= p->ntok)
+        return perr(p, i, E_ARG, "missing key");
+    const char *s = p->tok[i];
+    if (six) {
+        uint8_t blob[T6_BLOB_MAX];
+        size_t n;
+        int bad = t6_decode(s, blob, &n);
+        OPENSSL_cleanse(blob, sizeof blob);
+        if (bad)
+            return perr(p, i, E_ARG, "invalid type 6 key");
+        set_str(k->key6, sizeof k->key6, s);
+    } else {
+        if (strlen(s) > CFG_ISAKMP_KEY_MAX)
+            return perr(p, i, E_ARG, "isakmp key too long (max %u characters)", CFG_ISAKMP_KEY_MAX);
+        set_str(k->key, sizeof k->key, s);
+    }
+    return i + 1;
+}
+
+static int same_peer(const struct cfg_isakmp_key *a, const struct cfg_isakmp_key *b)
+{
+    return a->by_hostname == b->by_hostname &&
+           (a->by_hostname ? strcasecmp(a->hostname, b->hostname) == 0 : a->addr == b->addr && a->mask == b->mask);
+}
+
+/* One key per peer: a second one replaces the first. */
+static int put_key(struct parser *p, struct cfg_isakmp_key **arr, unsigned *n, unsigned max, const char *what,
+                   const struct cfg_isakmp_key *k)
+{
+    struct cfg_isakmp_key *d = NULL;
+    for (unsigned j = 0; j < *n && !d; j++)
+        if (same_peer(&(*arr)[j], k))
+            d = &(*arr)[j];
+    if (!d && !(d = insert_at(p, arr, n, *n, sizeof **arr, max, what)))
+        return -1;
+    OPENSSL_cleanse(d, sizeof *d);
+    *d = *k;
+    d->line = p->lineno;
+    return 0;
+}
+
+/* local-address A.B.C.D | INTERFACE (then nothing) */
+static int arg_local(struct parser *p, int i, struct cfg_local_address *l)
+{
+    struct cfg_local_address v;
+    int used = 1;
+    memset(&v, 0, sizeof v);
+    if (i < p->ntok && is_digit(p->tok[i][0]) ? arg_ip(p, i, &v.addr, "local address") != 0
+                                               : arg_ifname(p, i, v.ifname, &used) != 0)
+        return -1;
+    if (no_more(p, i + used) != 0)
+        return -1;
+    v.set = 1;
+    v.line = p->lineno;
+    *l = v;
+    return 0;
+}
+
+/* The element named name (a char array of CFG_NAME_MAX + 1 bytes, the
+ * first member of each element of the array at arrp), added with this
+ * line (the unsigned at line_off) when there is none: its index, or -1. */
+static int find_or_add(struct parser *p, void *arrp, unsigned *n, size_t size, unsigned max, const char *what,
+                       const char *name, size_t line_off)
+{
+    unsigned char *a, *e;
+    memcpy(&a, arrp, sizeof a);
+    if ((e = find_named(a, *n, size, name)) != NULL)
+        return (int)((size_t)(e - a) / size);
+    e = insert_at(p, arrp, n, *n, size, max, what);
+    if (!e)
+        return -1;
+    set_str((char *)e, CFG_NAME_MAX + 1, name);
+    memcpy(e + line_off, &p->lineno, sizeof p->lineno);
+    return (int)(*n - 1);
+}
+/* an array of named elements whose mode a command enters */
+struct named_kind {
+    size_t size, line_off;
+    unsigned max;
+    const char *what, *plural;   /* "keyring name", "keyrings" */
+    enum mode mode;
+};
+
+/* NAME: the element of that name of the array at arrp (found or added), its mode entered */
+static int enter_named(struct parser *p, int i, void *arrp, unsigned *n, const struct named_kind *kind)
+{
+    char name[CFG_NAME_MAX + 1];
+    int k;
+    if (arg_name(p, i, name, CFG_NAME_MAX, kind->what) != 0 || no_more(p, i + 1) != 0 ||
+        (k = find_or_add(p, arrp, n, kind->size, kind->max, kind->plural, name, kind->line_off)) < 0)
+        return -1;
+    p->next = kind->mode;
+    p->next_cur = (unsigned)k;
+    return 0;
 }
 
 /* --- global statements ------------------------------------------------------------------ */
@@ -571,23 +905,14 @@ static int h_ip_route(struct parser *p, int i)
 static int h_interface(struct parser *p, int i)
 {
     char name[CFG_IFNAME_MAX + 1];
-    int used;
-    if (arg_ifname(p, i, name, &used) != 0 || no_more(p, i + used) != 0)
-        return -1;
+    int used, k;
     struct config *c = p->c;
-    unsigned k;
-    for (k = 0; k < c->nifs; k++)
-        if (strcmp(c->ifs[k].name, name) == 0)
-            break;
-    if (k == c->nifs) {
-        struct cfg_interface *f = APPEND(p, c->ifs, c->nifs, CFG_MAX_INTERFACES, "interfaces");
-        if (!f)
-            return -1;
-        set_str(f->name, sizeof f->name, name);
-        f->line = p->lineno;
-    }
+    if (arg_ifname(p, i, name, &used) != 0 || no_more(p, i + used) != 0 ||
+        (k = find_or_add(p, &c->ifs, &c->nifs, sizeof *c->ifs, CFG_MAX_INTERFACES, "interfaces", name,
+                         offsetof(struct cfg_interface, line))) < 0)
+        return -1;
     p->next = M_IF;
-    p->next_cur = k;
+    p->next_cur = (unsigned)k;
     return 0;
 }
 
@@ -857,12 +1182,39 @@ static int h_tset_mode(struct parser *p, int i)
     return 0;
 }
 
+/* crypto map TAG local-address INTERFACE: one per tag (by tag) */
+static int h_map_local(struct parser *p, int i)
+{
+    struct cfg_map_local m;
+    int used;
+    memset(&m, 0, sizeof m);
+    if (arg_name(p, i, m.tag, CFG_NAME_MAX, "crypto map tag") != 0 || arg_ifname(p, i + 2, m.ifname, &used) != 0 ||
+        no_more(p, i + 2 + used) != 0)
+        return -1;
+    struct config *c = p->c;
+    unsigned pos = 0;
+    while (pos < c->nmap_locals && strcmp(c->map_locals[pos].tag, m.tag) < 0)
+        pos++;
+    struct cfg_map_local *d = pos < c->nmap_locals && !strcmp(c->map_locals[pos].tag, m.tag)
+                                  ? &c->map_locals[pos]
+                                  : insert_at(p, &c->map_locals, &c->nmap_locals, pos, sizeof *c->map_locals,
+                                              CFG_MAX_MAPS, "crypto map local addresses");
+    if (!d)
+        return -1;
+    *d = m;
+    d->line = p->lineno;
+    return 0;
+}
+
 static int h_crypto_map(struct parser *p, int i)
 {
     static const char *const kw[] = { "ipsec-isakmp", "ipsec-manual", NULL };
+    static const char *const la[] = { "local-address", NULL };
     char tag[CFG_NAME_MAX + 1];
     unsigned long long seq;
     int type = CFG_MAP_ISAKMP;   /* IOS: the default */
+    if (i + 1 < p->ntok && !is_digit(p->tok[i + 1][0]) && kw_index(la, p->tok[i + 1]) == 0)
+        return h_map_local(p, i);
     if (arg_name(p, i, tag, CFG_NAME_MAX, "crypto map tag") != 0 || arg_num(p, i + 1, 1, 65535, &seq, "sequence number"))
         return -1;
     if (i + 2 < p->ntok && (type = arg_kw(p, i + 2, kw, "crypto map type (ipsec-isakmp or ipsec-manual)")) < 0)
@@ -922,28 +1274,119 @@ static int h_isakmp_policy(struct parser *p, int i)
     return 0;
 }
 
+/* crypto isakmp key [0|6] KEY address A.B.C.D [MASK] | hostname NAME [no-xauth]
+ * (a first word 0 or 6 is the type unless the next word is the peer's) */
 static int h_isakmp_key(struct parser *p, int i)
 {
-    static const char *const kw[] = { "address", NULL };
-    uint32_t a;
-    if (i >= p->ntok)
-        return perr(p, i, E_ARG, "missing key");
-    if (strlen(p->tok[i]) > CFG_ISAKMP_KEY_MAX)
-        return perr(p, i, E_ARG, "isakmp key too long (max %u characters)", CFG_ISAKMP_KEY_MAX);
-    if (arg_kw(p, i + 1, kw, "'address'") < 0 || arg_ip(p, i + 2, &a, "peer address") != 0 || no_more(p, i + 3) != 0)
+    static const char *const peer_kw[] = { "address", "hostname", NULL };
+    static const char *const nx[] = { "no-xauth", NULL };
+    struct cfg_isakmp_key k;
+    memset(&k, 0, sizeof k);
+    int typed = i + 1 < p->ntok && type_digit(p->tok[i]) && kw_index(peer_kw, p->tok[i + 1]) < 0;
+    int j = arg_psk_key(p, i, typed, &k);
+    if (j >= 0)
+        j = arg_psk_peer(p, j, &k);
+    if (j >= 0 && j < p->ntok) {
+        k.no_xauth = 1;
+        j = arg_kw(p, j, nx, "'no-xauth'") < 0 ? -1 : j + 1;
+    }
+    int st = j < 0 || no_more(p, j) != 0 ? -1
+                                         : put_key(p, &p->c->ikeys, &p->c->nikeys, CFG_MAX_ISAKMP_KEYS, "isakmp keys", &k);
+    OPENSSL_cleanse(&k, sizeof k);
+    return st;
+}
+
+/* crypto isakmp keepalive SECS [RETRY] [periodic|on-demand] */
+static int h_isakmp_keepalive(struct parser *p, int i)
+{
+    static const char *const kw[] = { "periodic", "on-demand", NULL };
+    unsigned long long secs, retry = CFG_DEFAULT_DPD_RETRY;
+    int j = i + 1, periodic = 0;
+    if (arg_num(p, i, 10, 3600, &secs, "keepalive seconds") != 0)
         return -1;
-    struct config *c = p->c;
-    struct cfg_isakmp_key *k = NULL;
-    for (unsigned j = 0; j < c->nikeys && !k; j++)
-        if (c->ikeys[j].addr == a)
-            k = &c->ikeys[j];
-    if (!k && !(k = APPEND(p, c->ikeys, c->nikeys, CFG_MAX_ISAKMP_KEYS, "isakmp keys")))
+    if (j < p->ntok && is_digit(p->tok[j][0]) && arg_num(p, j++, 2, 60, &retry, "retry seconds") != 0)
         return -1;
-    OPENSSL_cleanse(k->key, sizeof k->key);
-    memcpy(k->key, p->tok[i], strlen(p->tok[i]));
-    k->addr = a;
-    k->line = p->lineno;
+    if (j < p->ntok) {
+        int k = arg_kw(p, j++, kw, "'periodic' or 'on-demand'");
+        if (k < 0)
+            return -1;
+        periodic = k == 0;
+    }
+    if (no_more(p, j) != 0)
+        return -1;
+    p->c->dpd_seconds = (unsigned)secs;
+    p->c->dpd_retry = (unsigned)retry;
+    p->c->dpd_periodic = periodic;
     return 0;
+}
+
+/* one number lo-hi, then nothing, into *dst */
+static int arg_setting(struct parser *p, int i, unsigned long long lo, unsigned long long hi, unsigned *dst,
+                       const char *what)
+{
+    unsigned long long v;
+    if (arg_num(p, i, lo, hi, &v, what) != 0 || no_more(p, i + 1) != 0)
+        return -1;
+    *dst = (unsigned)v;
+    return 0;
+}
+
+static int h_nat_keepalive(struct parser *p, int i)
+{
+    return arg_setting(p, i, 5, 3600, &p->c->nat_keepalive, "NAT keepalive seconds");
+}
+
+/* crypto call admission limit ike sa N (0: no limit, as IOS shows it) */
+static int h_cac_sa(struct parser *p, int i)
+{
+    return arg_setting(p, i, 0, 99999, &p->c->cac_ike_sa, "IKE SA limit");
+}
+
+static int h_cac_in_nego(struct parser *p, int i)
+{
+    return arg_setting(p, i, 10, 99999, &p->c->cac_in_nego, "in-negotiation IKE SA limit");
+}
+
+/* key config-key password-encryption [TEXT]: without TEXT, the master key
+ * is kept outside the configuration (config_parse_master); never echoed */
+static int h_master_key(struct parser *p, int i)
+{
+    struct config *c = p->c;
+    if (i + 1 < p->ntok)
+        return perr(p, i + 1, E_ARG, "master key: one word expected");
+    if (i < p->ntok) {
+        size_t n = strlen(p->tok[i]);
+        if (n < CFG_MASTER_KEY_MIN || n > CFG_MASTER_KEY_MAX)
+            return perr(p, i, E_ARG, "master key must have %u-%u characters", CFG_MASTER_KEY_MIN, CFG_MASTER_KEY_MAX);
+        OPENSSL_cleanse(c->master_key, sizeof c->master_key);
+        memcpy(c->master_key, p->tok[i], n);
+    }
+    c->master_key_set = 1;
+    return 0;
+}
+
+static int h_password_aes(struct parser *p, int i)
+{
+    if (no_more(p, i) != 0)
+        return -1;
+    p->c->password_encryption = 1;
+    return 0;
+}
+
+/* crypto keyring NAME, crypto isakmp profile NAME: enter their modes */
+static int h_keyring(struct parser *p, int i)
+{
+    static const struct named_kind kind = { sizeof(struct cfg_keyring), offsetof(struct cfg_keyring, line),
+                                            CFG_MAX_KEYRINGS, "keyring name", "keyrings", M_KEYRING };
+    return enter_named(p, i, &p->c->keyrings, &p->c->nkeyrings, &kind);
+}
+
+static int h_profile(struct parser *p, int i)
+{
+    static const struct named_kind kind = { sizeof(struct cfg_isakmp_profile),
+                                            offsetof(struct cfg_isakmp_profile, line), CFG_MAX_PROFILES,
+                                            "isakmp profile name", "isakmp profiles", M_PROFILE };
+    return enter_named(p, i, &p->c->profiles, &p->c->nprofiles, &kind);
 }
 
 static int h_isakmp_identity(struct parser *p, int i)
@@ -997,11 +1440,6 @@ static int h_ignore_block(struct parser *p, int i)
 static struct cfg_interface *cur_if(struct parser *p)
 {
     return &p->c->ifs[p->cur];
-}
-
-static int h_if_description(struct parser *p, int i)
-{
-    return arg_text(p, i, cur_if(p)->description, CFG_DESC_MAX, "description");
 }
 
 static int h_if_address(struct parser *p, int i)
@@ -1088,11 +1526,6 @@ static int h_if_no_linux(struct parser *p, int i)
 static struct cfg_crypto_map *cur_map(struct parser *p)
 {
     return &p->c->maps[p->cur];
-}
-
-static int h_map_description(struct parser *p, int i)
-{
-    return arg_text(p, i, cur_map(p)->description, CFG_DESC_MAX, "description");
 }
 
 static int h_map_peer(struct parser *p, int i)
@@ -1238,6 +1671,19 @@ static int h_map_pfs(struct parser *p, int i)
     return 0;
 }
 
+static int h_map_profile(struct parser *p, int i)
+{
+    struct cfg_crypto_map *m = cur_map(p);
+    char name[CFG_NAME_MAX + 1];
+    if (m->type == CFG_MAP_MANUAL)
+        return perr(p, i - 1, E_ARG, "no isakmp-profile in ipsec-manual crypto maps");
+    if (arg_name(p, i, name, CFG_NAME_MAX, "isakmp profile name") != 0 || no_more(p, i + 1) != 0)
+        return -1;
+    set_str(m->isakmp_profile, sizeof m->isakmp_profile, name);
+    m->profile_line = p->lineno;
+    return 0;
+}
+
 /* --- isakmp policy mode ------------------------------------------------------------------------ */
 static struct cfg_isakmp_policy *cur_pol(struct parser *p)
 {
@@ -1315,6 +1761,167 @@ static int h_pol_lifetime(struct parser *p, int i)
     if (arg_num(p, i, 60, 86400, &v, "lifetime") != 0 || no_more(p, i + 1) != 0)
         return -1;
     cur_pol(p)->lifetime = (unsigned)v;
+    return 0;
+}
+
+/* --- keyring mode --------------------------------------------------------------------------------- */
+static struct cfg_keyring *cur_kr(struct parser *p)
+{
+    return &p->c->keyrings[p->cur];
+}
+
+/* pre-shared-key address A.B.C.D [MASK] | hostname NAME key [0|6] KEY */
+static int h_kr_psk(struct parser *p, int i)
+{
+    static const char *const kw[] = { "key", NULL };
+    struct config *c = p->c;
+    struct cfg_keyring *r = cur_kr(p);
+    struct cfg_isakmp_key k;
+    unsigned total = 0, others;
+    memset(&k, 0, sizeof k);
+    int j = arg_psk_peer(p, i, &k);
+    if (j >= 0)
+        j = arg_kw(p, j, kw, "'key'") < 0 ? -1 : arg_psk_key(p, j + 1, j + 2 < p->ntok && type_digit(p->tok[j + 1]), &k);
+    for (unsigned n = 0; n < c->nkeyrings; n++)
+        total += c->keyrings[n].nkeys;
+    others = total - r->nkeys;   /* the limit is on all keyrings: what this one may hold */
+    int st = j < 0 || no_more(p, j) != 0
+                 ? -1
+                 : put_key(p, &r->keys, &r->nkeys, CFG_MAX_KEYRING_KEYS - others, "keyring pre-shared keys", &k);
+    if (st != 0 && p->err_kind == E_ARG && !strncmp(p->msg, "too many", 8))
+        perr(p, 0, E_ARG, "too many keyring pre-shared keys (max %u in all keyrings)", CFG_MAX_KEYRING_KEYS);
+    OPENSSL_cleanse(&k, sizeof k);
+    return st;
+}
+
+/* --- isakmp profile mode ----------------------------------------------------------------------------- */
+static struct cfg_isakmp_profile *cur_prof(struct parser *p)
+{
+    return &p->c->profiles[p->cur];
+}
+
+/* description TEXT: of the interface, crypto map, keyring or profile being edited */
+static int h_description(struct parser *p, int i)
+{
+    char *d = p->mode == M_IF ? cur_if(p)->description : p->mode == M_MAP ? cur_map(p)->description
+            : p->mode == M_KEYRING ? cur_kr(p)->description : cur_prof(p)->description;
+    return arg_text(p, i, d, CFG_DESC_MAX, "description");
+}
+
+/* local-address A.B.C.D | INTERFACE: of the keyring or profile being edited */
+static int h_local(struct parser *p, int i)
+{
+    return arg_local(p, i, p->mode == M_KEYRING ? &cur_kr(p)->local : &cur_prof(p)->local);
+}
+
+/* adds name to list (n of max names) unless it is there; at: the word for the message */
+static int add_name(struct parser *p, int at, char (*list)[CFG_NAME_MAX + 1], unsigned *n, unsigned max,
+                    const char *name, const char *what)
+{
+    for (unsigned k = 0; k < *n; k++)
+        if (strcmp(list[k], name) == 0)
+            return 0;
+    if (*n >= max)
+        return perr(p, at, E_ARG, "too many %s (max %u)", what, max);
+    set_str(list[(*n)++], CFG_NAME_MAX + 1, name);
+    return 0;
+}
+
+static int h_pr_keyring(struct parser *p, int i)
+{
+    struct cfg_isakmp_profile *f = cur_prof(p);
+    char name[CFG_NAME_MAX + 1];
+    unsigned n = f->nkeyrings;
+    if (arg_name(p, i, name, CFG_NAME_MAX, "keyring name") != 0 || no_more(p, i + 1) != 0 ||
+        add_name(p, i, f->keyrings, &f->nkeyrings, CFG_MAX_PROFILE_KEYRINGS, name, "keyrings") != 0)
+        return -1;
+    if (f->nkeyrings > n)
+        f->keyring_line[n] = p->lineno;
+    return 0;
+}
+
+static int h_pr_certificate(struct parser *p, int i)
+{
+    struct cfg_isakmp_profile *f = cur_prof(p);
+    char name[CFG_NAME_MAX + 1];
+    if (arg_name(p, i, name, CFG_NAME_MAX, "certificate map name") != 0 || no_more(p, i + 1) != 0)
+        return -1;
+    return add_name(p, i, f->certmaps, &f->ncertmaps, CFG_MAX_PROFILE_CERTMAPS, name, "certificate maps");
+}
+
+static int add_ident(struct parser *p, int at, const struct cfg_ident *id)
+{
+    struct cfg_isakmp_profile *f = cur_prof(p);
+    for (unsigned k = 0; k < f->nidents; k++) {
+        const struct cfg_ident *o = &f->idents[k];
+        if (o->type == id->type && o->addr == id->addr && o->mask == id->mask && !strcasecmp(o->name, id->name))
+            return 0;
+    }
+    if (f->nidents >= CFG_MAX_PROFILE_IDENTS)
+        return perr(p, at, E_ARG, "too many match identity statements (max %u)", CFG_MAX_PROFILE_IDENTS);
+    f->idents[f->nidents++] = *id;
+    return 0;
+}
+
+/* match identity address A.B.C.D [MASK] */
+static int h_id_address(struct parser *p, int i)
+{
+    struct cfg_ident id;
+    memset(&id, 0, sizeof id);
+    id.type = CFG_IDENT_ADDRESS;
+    int j = arg_addr_mask(p, i, &id.addr, &id.mask);
+    return j < 0 || no_more(p, j) != 0 ? -1 : add_ident(p, i, &id);
+}
+
+/* match identity host NAME | host domain NAME | user-fqdn USER@DOMAIN |
+ * user-fqdn domain NAME ("domain" is the keyword when a name follows it) */
+static int match_name(struct parser *p, int i, enum cfg_ident_type plain, enum cfg_ident_type domain)
+{
+    static const char *const kw[] = { "domain", NULL };
+    struct cfg_ident id;
+    memset(&id, 0, sizeof id);
+    int d = i + 1 < p->ntok && kw_index(kw, p->tok[i]) == 0;
+    id.type = d ? domain : plain;
+    int st = d || plain == CFG_IDENT_HOST
+                 ? arg_domain(p, i + d, id.name, CFG_DOMAIN_MAX, d ? "domain name" : "host name")
+                 : arg_user_fqdn(p, i, id.name, CFG_DOMAIN_MAX, "user-fqdn");
+    return st != 0 || no_more(p, i + d + 1) != 0 ? -1 : add_ident(p, i, &id);
+}
+
+static int h_id_host(struct parser *p, int i)
+{
+    return match_name(p, i, CFG_IDENT_HOST, CFG_IDENT_HOST_DOMAIN);
+}
+
+static int h_id_user(struct parser *p, int i)
+{
+    return match_name(p, i, CFG_IDENT_USER_FQDN, CFG_IDENT_USER_DOMAIN);
+}
+
+/* self-identity address | fqdn | user-fqdn USER@DOMAIN */
+static int h_pr_self(struct parser *p, int i)
+{
+    static const char *const kw[] = { "address", "fqdn", "user-fqdn", NULL };
+    char user[CFG_DOMAIN_MAX + 1] = "";
+    int k = arg_kw(p, i, kw, "self-identity (address, fqdn or user-fqdn)");
+    if (k < 0 || (k == 2 ? arg_user_fqdn(p, i + 1, user, CFG_DOMAIN_MAX, "user-fqdn") != 0 || no_more(p, i + 2) != 0
+                         : no_more(p, i + 1) != 0))
+        return -1;
+    cur_prof(p)->self_id = (enum cfg_self_id)(k + 1);
+    set_str(cur_prof(p)->self_user_fqdn, sizeof cur_prof(p)->self_user_fqdn, user);
+    return 0;
+}
+
+/* keepalive SECS retry N */
+static int h_pr_keepalive(struct parser *p, int i)
+{
+    static const char *const kw[] = { "retry", NULL };
+    unsigned long long secs, retry;
+    if (arg_num(p, i, 10, 3600, &secs, "keepalive seconds") != 0 || arg_kw(p, i + 1, kw, "'retry'") < 0 ||
+        arg_num(p, i + 2, 2, 60, &retry, "retry seconds") != 0 || no_more(p, i + 3) != 0)
+        return -1;
+    cur_prof(p)->keepalive = (unsigned)secs;
+    cur_prof(p)->keepalive_retry = (unsigned)retry;
     return 0;
 }
 
@@ -1470,16 +2077,29 @@ static const struct cmd g_sa_sub[] = {
 static const struct cmd g_ipsec[] = {
     { "security-association", g_sa_sub, NULL, 0 }, { "transform-set", NULL, h_transform_set, 0 }, END,
 };
+static const struct cmd g_nat[] = { { "keepalive", NULL, h_nat_keepalive, 0 }, END };
 static const struct cmd g_isakmp[] = {
-    { "identity", NULL, h_isakmp_identity, 0 }, { "key", NULL, h_isakmp_key, 0 },
-    { "policy", NULL, h_isakmp_policy, 0 }, END,
+    { "identity", NULL, h_isakmp_identity, 0 }, { "keepalive", NULL, h_isakmp_keepalive, 0 },
+    { "key", NULL, h_isakmp_key, 0 }, { "nat", g_nat, NULL, 0 }, { "policy", NULL, h_isakmp_policy, 0 },
+    { "profile", NULL, h_profile, 0 }, END,
 };
 static const struct cmd g_pkc[] = { { "rsa", NULL, h_pubkey_chain, 0 }, END };
 static const struct cmd g_key[] = { { "pubkey-chain", g_pkc, NULL, 0 }, END };
-static const struct cmd g_crypto[] = {
-    { "engine", g_engine, NULL, 0 }, { "ipsec", g_ipsec, NULL, 0 }, { "isakmp", g_isakmp, NULL, 0 },
-    { "key", g_key, NULL, 0 }, { "map", NULL, h_crypto_map, 0 }, END,
+static const struct cmd g_cac_ike[] = {
+    { "in-negotiation-sa", NULL, h_cac_in_nego, 0 }, { "sa", NULL, h_cac_sa, 0 }, END,
 };
+static const struct cmd g_cac_limit[] = { { "ike", g_cac_ike, NULL, 0 }, END };
+static const struct cmd g_cac[] = { { "limit", g_cac_limit, NULL, 0 }, END };
+static const struct cmd g_call[] = { { "admission", g_cac, NULL, 0 }, END };
+static const struct cmd g_crypto[] = {
+    { "call", g_call, NULL, 0 }, { "engine", g_engine, NULL, 0 }, { "ipsec", g_ipsec, NULL, 0 },
+    { "isakmp", g_isakmp, NULL, 0 }, { "key", g_key, NULL, 0 }, { "keyring", NULL, h_keyring, 0 },
+    { "map", NULL, h_crypto_map, 0 }, END,
+};
+static const struct cmd g_config_key[] = { { "password-encryption", NULL, h_master_key, 0 }, END };
+static const struct cmd g_keycmd[] = { { "config-key", g_config_key, NULL, 0 }, END };
+static const struct cmd g_pw_enc[] = { { "aes", NULL, h_password_aes, 0 }, END };
+static const struct cmd g_password[] = { { "encryption", g_pw_enc, NULL, 0 }, END };
 static const struct cmd g_ip[] = {
     IGN0("classless"), { "default-gateway", NULL, h_default_gateway, 0 }, IGN0("domain-lookup"),
     { "domain-name", NULL, h_domain_name, 0 }, { "host", NULL, h_ip_host, 0 }, { "route", NULL, h_ip_route, 0 },
@@ -1501,8 +2121,10 @@ static const struct cmd t_global[] = {
     { "hub", NULL, h_ignore_block, 0 },
     { "interface", NULL, h_interface, 0 },
     { "ip", g_ip, NULL, 0 },
+    { "key", g_keycmd, NULL, 0 },
     { "line", NULL, h_ignore_block, 0 },
     { "no", g_no, NULL, 0 },
+    { "password", g_password, NULL, 0 },
     IGN("service"),
     { "version", NULL, h_version, 0 },
     END,
@@ -1524,7 +2146,7 @@ static const struct cmd i_no[] = {
 };
 static const struct cmd t_if[] = {
     IGN("bandwidth"), IGN("clockrate"), { "crypto", i_crypto, NULL, 0 },
-    { "description", NULL, h_if_description, 0 }, IGN("encapsulation"), { "exit", NULL, h_exit, 0 },
+    { "description", NULL, h_description, 0 }, IGN("encapsulation"), { "exit", NULL, h_exit, 0 },
     { "ip", i_ip, NULL, 0 }, { "no", i_no, NULL, 0 }, { "shutdown", NULL, h_if_shutdown, 0 },
     { "xce", i_xce, NULL, 0 }, END,
 };
@@ -1533,13 +2155,14 @@ static const struct cmd t_tset[] = { { "exit", NULL, h_exit, 0 }, { "mode", NULL
 
 static const struct cmd m_sa[] = { { "lifetime", NULL, h_map_lifetime, 0 }, END };
 static const struct cmd m_set[] = {
-    { "peer", NULL, h_map_peer, 0 }, { "pfs", NULL, h_map_pfs, 0 }, { "security-association", m_sa, NULL, 0 },
+    { "isakmp-profile", NULL, h_map_profile, 0 }, { "peer", NULL, h_map_peer, 0 }, { "pfs", NULL, h_map_pfs, 0 },
+    { "security-association", m_sa, NULL, 0 },
     { "session-key", NULL, h_map_session_key, 0 }, { "transform-set", NULL, h_map_tsets, 0 }, END,
 };
 static const struct cmd m_match[] = { { "address", NULL, h_map_match, 0 }, END };
 static const struct cmd m_xce[] = { { "udp-encapsulation", NULL, h_map_udp, 0 }, END };
 static const struct cmd t_map[] = {
-    { "description", NULL, h_map_description, 0 }, { "exit", NULL, h_exit, 0 }, { "match", m_match, NULL, 0 },
+    { "description", NULL, h_description, 0 }, { "exit", NULL, h_exit, 0 }, { "match", m_match, NULL, 0 },
     { "set", m_set, NULL, 0 }, { "xce", m_xce, NULL, 0 }, END,
 };
 
@@ -1558,9 +2181,27 @@ static const struct cmd t_pkkey[] = {
     END,
 };
 
+static const struct cmd t_keyring[] = {
+    { "description", NULL, h_description, 0 }, { "exit", NULL, h_exit, 0 },
+    { "local-address", NULL, h_local, 0 }, { "pre-shared-key", NULL, h_kr_psk, 0 }, END,
+};
+
+static const struct cmd p_identity[] = {
+    { "address", NULL, h_id_address, 0 }, { "host", NULL, h_id_host, 0 }, { "user-fqdn", NULL, h_id_user, 0 }, END,
+};
+static const struct cmd p_match[] = {
+    { "certificate", NULL, h_pr_certificate, 0 }, { "identity", p_identity, NULL, 0 }, END,
+};
+static const struct cmd t_profile[] = {
+    { "description", NULL, h_description, 0 }, { "exit", NULL, h_exit, 0 },
+    { "keepalive", NULL, h_pr_keepalive, 0 },     { "keyring", NULL, h_pr_keyring, 0 },
+    { "local-address", NULL, h_local, 0 },     { "match", p_match, NULL, 0 },
+    { "self-identity", NULL, h_pr_self, 0 },      END,
+};
+
 static const struct cmd *const tables[M_COUNT] = {
     [M_GLOBAL] = t_global, [M_IF] = t_if, [M_TSET] = t_tset, [M_MAP] = t_map, [M_ISAKMP] = t_isakmp,
-    [M_PKC] = t_pkc, [M_PKKEY] = t_pkkey,
+    [M_PKC] = t_pkc, [M_PKKEY] = t_pkkey, [M_KEYRING] = t_keyring, [M_PROFILE] = t_profile,
 };
 
 static enum mode parent(enum mode m)
@@ -1600,6 +2241,9 @@ static int dispatch_line(struct parser *p)
         return keystring_line(p);
     if (p->ended)
         return perr(p, 0, E_ARG, "statement after 'end'");
+    static const char *const line_words[] = { "password", NULL };
+    if (p->mode == M_IGNORE && kw_index(line_words, p->tok[0]) == 0)
+        return 0;   /* "password ..." in a line block is the line's, as in IOS's line mode */
     char best[sizeof p->msg];
     int best_at = -1;
     enum err_kind best_kind = E_NONE;
@@ -1709,6 +2353,96 @@ static void check_keys(struct sem *s, const struct cfg_crypto_map *m, const stru
     }
 }
 
+static void check_local(struct sem *s, const struct config *c, const struct cfg_local_address *l, const char *what,
+                        const char *name)
+{
+    if (l->set && l->ifname[0] && !config_find_interface(c, l->ifname))
+        sem_err(s, l->line, "%s %s: local-address: interface %s is not defined", what, name, l->ifname);
+}
+
+/* keyrings, isakmp profiles, their use by crypto maps */
+static void check_isakmp_refs(const struct config *c, struct sem *s)
+{
+    for (unsigned k = 0; k < c->nkeyrings; k++)
+        check_local(s, c, &c->keyrings[k].local, "keyring", c->keyrings[k].name);
+    for (unsigned k = 0; k < c->nprofiles; k++) {
+        const struct cfg_isakmp_profile *f = &c->profiles[k];
+        check_local(s, c, &f->local, "isakmp profile", f->name);
+        for (unsigned j = 0; j < f->nkeyrings; j++)
+            if (!config_find_keyring(c, f->keyrings[j]))
+                sem_err(s, f->keyring_line[j], "isakmp profile %s: keyring %s is not defined", f->name, f->keyrings[j]);
+    }
+    for (unsigned k = 0; k < c->nmaps; k++) {
+        const struct cfg_crypto_map *m = &c->maps[k];
+        if (m->isakmp_profile[0] && !config_find_profile(c, m->isakmp_profile))
+            sem_err(s, m->profile_line, "crypto map %s %u: isakmp profile %s is not defined", m->tag, m->seq,
+                    m->isakmp_profile);
+    }
+    for (unsigned k = 0; k < c->nmap_locals; k++) {
+        const struct cfg_map_local *l = &c->map_locals[k];
+        if (!map_defined(c, l->tag))
+            sem_err(s, l->line, "crypto map %s local-address: crypto map %s is not defined", l->tag, l->tag);
+        else if (!config_find_interface(c, l->ifname))
+            sem_err(s, l->line, "crypto map %s local-address: interface %s is not defined", l->tag, l->ifname);
+    }
+}
+
+static int by_line(const void *a, const void *b)
+{
+    const struct cfg_isakmp_key *x = *(struct cfg_isakmp_key *const *)a, *y = *(struct cfg_isakmp_key *const *)b;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* After the last line, in line order: type 6 keys decrypted with the
+ * master key (the file's, else the one given to config_parse_master),
+ * or sealed when "key config-key password-encryption" has no TEXT and
+ * none was given; an error without any master key, or when one does not
+ * decrypt. Then, with a master key and "password encryption aes", the
+ * keys in clear get their type 6 form. -1: out of memory. */
+static int type6_pass(struct config *c, const char *master, struct sem *s)
+{
+    unsigned total = c->nikeys, n = 0;
+    for (unsigned r = 0; r < c->nkeyrings; r++)
+        total += c->keyrings[r].nkeys;
+    if (!total)
+        return 0;
+    struct cfg_isakmp_key **v = malloc(total * sizeof *v);
+    if (!v)
+        return -1;
+    for (unsigned k = 0; k < c->nikeys; k++)
+        v[n++] = &c->ikeys[k];
+    for (unsigned r = 0; r < c->nkeyrings; r++)
+        for (unsigned k = 0; k < c->keyrings[r].nkeys; k++)
+            v[n++] = &c->keyrings[r].keys[k];
+    qsort(v, n, sizeof *v, by_line);
+    struct t6 t;
+    memset(&t, 0, sizeof t);
+    t.master = c->master_key[0] ? c->master_key : c->master_key_set && master && *master ? master : NULL;
+    int bad = 0;
+    for (unsigned k = 0; k < n && !bad; k++) {
+        struct cfg_isakmp_key *e = v[k];
+        if (!e->key6[0])
+            continue;   /* in clear */
+        if (!c->master_key_set) {
+            sem_err(s, e->line, "type 6 key without a master key (key config-key password-encryption)");
+            bad = 1;
+        } else if (!t.master) {
+            e->sealed = 1;
+        } else if (t6_open(&t, e->key6, e->key) != 0) {
+            sem_err(s, e->line, "type 6 key does not decrypt with the master key");
+            bad = 1;
+        }
+    }
+    for (unsigned k = 0; k < n && !bad && t.master && c->password_encryption; k++)
+        if (!v[k]->key6[0] && t6_seal(&t, v[k]->key, v[k]->key6) != 0) {
+            sem_err(s, v[k]->line, "type 6 encryption failed");
+            bad = 1;
+        }
+    OPENSSL_cleanse(&t, sizeof t);
+    free(v);
+    return 0;
+}
+
 static void check_refs(const struct config *c, struct sem *s)
 {
     for (unsigned k = 0; k < c->nmaps; k++) {
@@ -1746,6 +2480,7 @@ static void check_refs(const struct config *c, struct sem *s)
     for (unsigned k = 0; k < c->npubkeys; k++)
         if (!c->pubkeys[k].der_len)
             sem_err(s, c->pubkeys[k].line, "public key without key-string");
+    check_isakmp_refs(c, s);
 }
 
 /* --- parse -------------------------------------------------------------------------------------------------------- */
@@ -1770,6 +2505,14 @@ void config_free(struct config *c)
         free(c->pubkeys[k].der);
     if (c->ikeys)
         OPENSSL_cleanse(c->ikeys, c->nikeys * sizeof *c->ikeys);
+    for (unsigned k = 0; k < c->nkeyrings; k++) {
+        if (c->keyrings[k].keys)
+            OPENSSL_cleanse(c->keyrings[k].keys, c->keyrings[k].nkeys * sizeof *c->keyrings[k].keys);
+        free(c->keyrings[k].keys);
+    }
+    free(c->keyrings);
+    free(c->profiles);
+    free(c->map_locals);
     if (c->maps)
         OPENSSL_cleanse(c->maps, c->nmaps * sizeof *c->maps);
     free(c->hosts);
@@ -1786,6 +2529,12 @@ void config_free(struct config *c)
 }
 
 struct config *config_parse(const char *text, size_t len, const char *file, char *err, size_t errlen)
+{
+    return config_parse_master(text, len, file, NULL, err, errlen);
+}
+
+struct config *config_parse_master(const char *text, size_t len, const char *file, const char *master_key,
+                                   char *err, size_t errlen)
 {
     struct parser p;
     char buf[CFG_MAX_LINE_LEN + 2];
@@ -1850,6 +2599,11 @@ struct config *config_parse(const char *text, size_t len, const char *file, char
     struct sem s;
     memset(&s, 0, sizeof s);
     check_refs(p.c, &s);
+    if (type6_pass(p.c, master_key, &s) != 0) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        config_free(p.c);
+        return NULL;
+    }
     if (s.line) {
         snprintf(err, errlen, "%s:%u: %s", file, s.line, s.msg);
         config_free(p.c);
@@ -1944,31 +2698,58 @@ static const char *xf_cipher(const struct cfg_transform_set *t)
     return n[t->cipher];
 }
 
-int config_write(const struct config *c, FILE *f)
+/* address A.B.C.D [MASK] | hostname NAME */
+static void put_psk_peer(FILE *f, const struct cfg_isakmp_key *k)
 {
-    char b1[16], b2[16], b3[16];
+    char b1[16], b2[16];
+    if (k->by_hostname)
+        fprintf(f, "hostname %s", k->hostname);
+    else if (k->mask == 0xffffffffu)
+        fprintf(f, "address %s", cfg_ip_str(k->addr, b1));
+    else
+        fprintf(f, "address %s %s", cfg_ip_str(k->addr, b1), cfg_ip_str(k->mask, b2));
+}
+
+static void put_local(FILE *f, const struct cfg_local_address *l)
+{
+    char b[16];
+    if (l->set)
+        fprintf(f, " local-address %s\n", l->ifname[0] ? l->ifname : cfg_ip_str(l->addr, b));
+}
+
+/* key config-key, password encryption, keyrings */
+static void write_keyrings(const struct config *c, FILE *f)
+{
+    char t[CFG_TYPE6_MAX + 3];
+    if (c->master_key_set)
+        fputs("key config-key password-encryption\n", f);   /* never the key itself */
+    if (c->password_encryption)
+        fputs("password encryption aes\n", f);
+    if (c->master_key_set || c->password_encryption)
+        fputs("!\n", f);
+    for (unsigned k = 0; k < c->nkeyrings; k++) {
+        const struct cfg_keyring *r = &c->keyrings[k];
+        fprintf(f, "crypto keyring %s\n", r->name);
+        if (r->description[0])
+            fprintf(f, " description %s\n", r->description);
+        put_local(f, &r->local);
+        for (unsigned j = 0; j < r->nkeys; j++) {
+            fputs(" pre-shared-key ", f);
+            put_psk_peer(f, &r->keys[j]);
+            fprintf(f, " key %s\n", cfg_psk_text(&r->keys[j], t, sizeof t));
+        }
+        fputs("!\n", f);
+    }
+    OPENSSL_cleanse(t, sizeof t);
+}
+
+/* isakmp policies, keys, identity, keepalives; call admission */
+static void write_isakmp(const struct config *c, FILE *f)
+{
     static const char *const ike_encr[] = { "des", "3des", "aes" };
     static const char *const ike_hash[] = { "sha", "md5", "sha256" };
     static const char *const ike_auth[] = { "rsa-sig", "rsa-encr", "pre-share" };
-    static const char *const esp_auth[] = { "", "esp-md5-hmac", "esp-sha-hmac", "esp-sha256-hmac" };
-    static const char *const ah[] = { "", "ah-md5-hmac", "ah-sha-hmac" };
-    static const char *const dn[] = { "inbound", "outbound" };
-    static const char *const usage[] = { "", " encryption", " signature" };
-
-    fputs("!\n", f);
-    if (c->version[0])
-        fprintf(f, "version %s\n!\n", c->version);
-    if (c->hostname[0])
-        fprintf(f, "hostname %s\n!\n", c->hostname);
-    for (unsigned k = 0; k < c->nhosts; k++)
-        fprintf(f, "ip host %s %s\n", c->hosts[k].name, cfg_ip_str(c->hosts[k].addr, b1));
-    if (c->domain[0])
-        fprintf(f, "ip domain-name %s\n", c->domain);
-    if (c->nhosts || c->domain[0])
-        fputs("!\n", f);
-    if (!c->accelerator)
-        fputs("no crypto engine accelerator\n!\n", f);
-
+    char t[CFG_TYPE6_MAX + 3];
     for (unsigned k = 0; k < c->npolicies; k++) {
         const struct cfg_isakmp_policy *q = &c->policies[k];
         fprintf(f, "crypto isakmp policy %u\n", q->priority);
@@ -1987,12 +2768,91 @@ int config_write(const struct config *c, FILE *f)
         if (q->lifetime != CFG_DEFAULT_IKE_LIFE)
             fprintf(f, " lifetime %u\n", q->lifetime);
     }
-    for (unsigned k = 0; k < c->nikeys; k++)
-        fprintf(f, "crypto isakmp key %s address %s\n", c->ikeys[k].key, cfg_ip_str(c->ikeys[k].addr, b1));
+    for (unsigned k = 0; k < c->nikeys; k++) {
+        fprintf(f, "crypto isakmp key %s ", cfg_psk_text(&c->ikeys[k], t, sizeof t));
+        put_psk_peer(f, &c->ikeys[k]);
+        fputs(c->ikeys[k].no_xauth ? " no-xauth\n" : "\n", f);
+    }
+    OPENSSL_cleanse(t, sizeof t);
     if (c->identity == CFG_ID_HOSTNAME)
         fputs("crypto isakmp identity hostname\n", f);
-    if (c->npolicies || c->nikeys || c->identity == CFG_ID_HOSTNAME)
+    if (c->dpd_seconds) {
+        fprintf(f, "crypto isakmp keepalive %u", c->dpd_seconds);
+        if (c->dpd_retry != CFG_DEFAULT_DPD_RETRY)
+            fprintf(f, " %u", c->dpd_retry);
+        fputs(c->dpd_periodic ? " periodic\n" : "\n", f);
+    }
+    if (c->nat_keepalive)
+        fprintf(f, "crypto isakmp nat keepalive %u\n", c->nat_keepalive);
+    if (c->npolicies || c->nikeys || c->identity == CFG_ID_HOSTNAME || c->dpd_seconds || c->nat_keepalive)
         fputs("!\n", f);
+    if (c->cac_ike_sa)
+        fprintf(f, "crypto call admission limit ike sa %u\n", c->cac_ike_sa);
+    if (c->cac_in_nego)
+        fprintf(f, "crypto call admission limit ike in-negotiation-sa %u\n", c->cac_in_nego);
+    if (c->cac_ike_sa || c->cac_in_nego)
+        fputs("!\n", f);
+}
+
+static void write_profiles(const struct config *c, FILE *f)
+{
+    static const char *const self[] = { "", "address", "fqdn", "user-fqdn" };
+    char b1[16], b2[16];
+    for (unsigned k = 0; k < c->nprofiles; k++) {
+        const struct cfg_isakmp_profile *q = &c->profiles[k];
+        fprintf(f, "crypto isakmp profile %s\n", q->name);
+        if (q->description[0])
+            fprintf(f, " description %s\n", q->description);
+        for (unsigned j = 0; j < q->nkeyrings; j++)
+            fprintf(f, " keyring %s\n", q->keyrings[j]);
+        for (unsigned j = 0; j < q->nidents; j++) {
+            const struct cfg_ident *d = &q->idents[j];
+            if (d->type == CFG_IDENT_ADDRESS)
+                fprintf(f, " match identity address %s %s\n", cfg_ip_str(d->addr, b1), cfg_ip_str(d->mask, b2));
+            else
+                fprintf(f, " match identity %s%s\n",
+                        d->type == CFG_IDENT_HOST          ? "host "
+                        : d->type == CFG_IDENT_HOST_DOMAIN ? "host domain "
+                        : d->type == CFG_IDENT_USER_FQDN   ? "user-fqdn "
+                                                           : "user-fqdn domain ",
+                        d->name);
+        }
+        for (unsigned j = 0; j < q->ncertmaps; j++)
+            fprintf(f, " match certificate %s\n", q->certmaps[j]);
+        if (q->self_id)
+            fprintf(f, " self-identity %s%s%s\n", self[q->self_id], q->self_user_fqdn[0] ? " " : "",
+                    q->self_user_fqdn);
+        if (q->keepalive)
+            fprintf(f, " keepalive %u retry %u\n", q->keepalive, q->keepalive_retry);
+        put_local(f, &q->local);
+        fputs("!\n", f);
+    }
+}
+
+int config_write(const struct config *c, FILE *f)
+{
+    char b1[16], b2[16], b3[16];
+    static const char *const esp_auth[] = { "", "esp-md5-hmac", "esp-sha-hmac", "esp-sha256-hmac" };
+    static const char *const ah[] = { "", "ah-md5-hmac", "ah-sha-hmac" };
+    static const char *const dn[] = { "inbound", "outbound" };
+    static const char *const usage[] = { "", " encryption", " signature" };
+
+    fputs("!\n", f);
+    if (c->version[0])
+        fprintf(f, "version %s\n!\n", c->version);
+    if (c->hostname[0])
+        fprintf(f, "hostname %s\n!\n", c->hostname);
+    for (unsigned k = 0; k < c->nhosts; k++)
+        fprintf(f, "ip host %s %s\n", c->hosts[k].name, cfg_ip_str(c->hosts[k].addr, b1));
+    if (c->domain[0])
+        fprintf(f, "ip domain-name %s\n", c->domain);
+    if (c->nhosts || c->domain[0])
+        fputs("!\n", f);
+    if (!c->accelerator)
+        fputs("no crypto engine accelerator\n!\n", f);
+    write_keyrings(c, f);
+    write_isakmp(c, f);
+    write_profiles(c, f);
 
     int sa = 0;
     if (c->sa_life_kb != CFG_DEFAULT_SA_KB && ++sa)
@@ -2022,8 +2882,12 @@ int config_write(const struct config *c, FILE *f)
     if (c->ntsets)
         fputs("!\n", f);
 
-    for (unsigned k = 0; k < c->nmaps; k++) {
+    for (unsigned k = 0, l = 0; k < c->nmaps; k++) {
         const struct cfg_crypto_map *m = &c->maps[k];
+        while (l < c->nmap_locals && strcmp(c->map_locals[l].tag, m->tag) < 0)
+            l++;   /* both by tag; a local-address of no map is refused by the parser */
+        if (l < c->nmap_locals && !strcmp(c->map_locals[l].tag, m->tag) && (!k || strcmp(c->maps[k - 1].tag, m->tag)))
+            fprintf(f, "crypto map %s local-address %s\n", m->tag, c->map_locals[l].ifname);
         fprintf(f, "crypto map %s %u %s\n", m->tag, m->seq, m->type == CFG_MAP_MANUAL ? "ipsec-manual" : "ipsec-isakmp");
         if (m->description[0])
             fprintf(f, " description %s\n", m->description);
@@ -2064,6 +2928,8 @@ int config_write(const struct config *c, FILE *f)
         }
         if (m->pfs)
             fprintf(f, " set pfs group%u\n", m->pfs);
+        if (m->isakmp_profile[0])
+            fprintf(f, " set isakmp-profile %s\n", m->isakmp_profile);
         if (m->acl)
             fprintf(f, " match address %u\n", m->acl);
         if (m->udp_encap)
@@ -2156,10 +3022,54 @@ static int key_eq(const struct cfg_session_key *a, const struct cfg_session_key 
            !CRYPTO_memcmp(a->cipher, b->cipher, a->cipher_len) && !CRYPTO_memcmp(a->auth, b->auth, a->auth_len);
 }
 
+/* by the clear text where both know it, else by the type 6 text */
+static int psk_eq(const struct cfg_isakmp_key *a, const struct cfg_isakmp_key *b)
+{
+    if (!(SAME(by_hostname) && SAMES(hostname) && SAME(addr) && SAME(mask) && SAME(no_xauth) &&
+          !a->key6[0] == !b->key6[0]))
+        return 0;
+    return a->sealed || b->sealed ? SAMES(key6) : SAMES(key);
+}
+
+static int local_eq(const struct cfg_local_address *a, const struct cfg_local_address *b)
+{
+    return SAME(set) && SAME(addr) && SAMES(ifname);
+}
+
+static int keyring_eq(const struct cfg_keyring *a, const struct cfg_keyring *b)
+{
+    if (!(SAMES(name) && SAMES(description) && local_eq(&a->local, &b->local) && SAME(nkeys)))
+        return 0;
+    for (unsigned k = 0; k < a->nkeys; k++)
+        if (!psk_eq(&a->keys[k], &b->keys[k]))
+            return 0;
+    return 1;
+}
+
+static int profile_eq(const struct cfg_isakmp_profile *a, const struct cfg_isakmp_profile *b)
+{
+    if (!(SAMES(name) && SAMES(description) && SAME(nidents) && SAME(nkeyrings) && SAME(ncertmaps) &&
+          SAME(self_id) && SAMES(self_user_fqdn) && SAME(keepalive) && SAME(keepalive_retry) &&
+          local_eq(&a->local, &b->local)))
+        return 0;
+    for (unsigned k = 0; k < a->nidents; k++) {
+        const struct cfg_ident *x = &a->idents[k], *y = &b->idents[k];
+        if (x->type != y->type || x->addr != y->addr || x->mask != y->mask || strcmp(x->name, y->name))
+            return 0;
+    }
+    for (unsigned k = 0; k < a->nkeyrings; k++)
+        if (strcmp(a->keyrings[k], b->keyrings[k]))
+            return 0;
+    for (unsigned k = 0; k < a->ncertmaps; k++)
+        if (strcmp(a->certmaps[k], b->certmaps[k]))
+            return 0;
+    return 1;
+}
+
 static int map_eq(const struct cfg_crypto_map *a, const struct cfg_crypto_map *b)
 {
     if (!(SAMES(tag) && SAME(seq) && SAME(type) && SAMES(description) && SAME(npeers) && SAME(ntsets) && SAME(acl) &&
-          SAME(life_kb) && SAME(life_sec) && SAME(pfs) && SAME(udp_encap)))
+          SAME(life_kb) && SAME(life_sec) && SAME(pfs) && SAME(udp_encap) && SAMES(isakmp_profile)))
         return 0;
     for (unsigned k = 0; k < a->npeers; k++)
         if (a->peers[k] != b->peers[k])
@@ -2178,8 +3088,22 @@ int config_equal(const struct config *x, const struct config *y)
     const struct config *a = x, *b = y;
     if (!(SAMES(version) && SAMES(hostname) && SAMES(domain) && SAME(nhosts) && SAME(accelerator) && SAME(npolicies) &&
           SAME(nikeys) && SAME(identity) && SAME(sa_life_kb) && SAME(sa_life_sec) && SAME(replay_window) &&
-          SAME(ntsets) && SAME(nmaps) && SAME(npubkeys) && SAME(nifs) && SAME(nroutes) && SAME(naces)))
+          SAME(ntsets) && SAME(nmaps) && SAME(npubkeys) && SAME(nifs) && SAME(nroutes) && SAME(naces) &&
+          SAME(dpd_seconds) && SAME(dpd_retry) && SAME(dpd_periodic) && SAME(nat_keepalive) && SAME(cac_ike_sa) &&
+          SAME(cac_in_nego) && SAME(nkeyrings) && SAME(nprofiles) && SAME(nmap_locals) && SAME(master_key_set) &&
+          SAME(password_encryption)))
         return 0;
+    for (unsigned k = 0; k < x->nkeyrings; k++)
+        if (!keyring_eq(&x->keyrings[k], &y->keyrings[k]))
+            return 0;
+    for (unsigned k = 0; k < x->nprofiles; k++)
+        if (!profile_eq(&x->profiles[k], &y->profiles[k]))
+            return 0;
+    for (unsigned k = 0; k < x->nmap_locals; k++) {
+        const struct cfg_map_local *a = &x->map_locals[k], *b = &y->map_locals[k];
+        if (!(SAMES(tag) && SAMES(ifname)))
+            return 0;
+    }
     for (unsigned k = 0; k < x->nhosts; k++) {
         const struct cfg_host *a = &x->hosts[k], *b = &y->hosts[k];
         if (!(SAMES(name) && SAME(addr)))
@@ -2191,11 +3115,9 @@ int config_equal(const struct config *x, const struct config *y)
               SAME(lifetime)))
             return 0;
     }
-    for (unsigned k = 0; k < x->nikeys; k++) {
-        const struct cfg_isakmp_key *a = &x->ikeys[k], *b = &y->ikeys[k];
-        if (!(SAMES(key) && SAME(addr)))
+    for (unsigned k = 0; k < x->nikeys; k++)
+        if (!psk_eq(&x->ikeys[k], &y->ikeys[k]))
             return 0;
-    }
     for (unsigned k = 0; k < x->ntsets; k++) {
         const struct cfg_transform_set *a = &x->tsets[k], *b = &y->tsets[k];
         if (!(SAMES(name) && SAME(ah) && SAME(cipher) && SAME(aes_bits) && SAME(esp_auth) && SAME(mode)))

@@ -11,8 +11,8 @@
  * again with the line of the offending statement.
  *
  * Addresses and masks are IPv4, in host byte order. Everything is bounded
- * (CFG_MAX_*). Secrets (session keys, ISAKMP pre-shared keys) are wiped by
- * config_free(). */
+ * (CFG_MAX_*). Secrets (session keys, ISAKMP pre-shared keys, the master
+ * key) are wiped by config_free(). */
 #ifndef XCED_CONFIG_H
 #define XCED_CONFIG_H
 
@@ -45,6 +45,16 @@
 #define CFG_MAX_PUBKEYS     64u
 #define CFG_MAX_PUBKEY_DER  2048u       /* bytes of one key-string */
 #define CFG_MAX_SESSION_KEY 32u         /* bytes: AES-256, HMAC-SHA-256 */
+#define CFG_MAX_KEYRINGS    64u
+#define CFG_MAX_KEYRING_KEYS 1024u      /* pre-shared-key entries, all keyrings */
+#define CFG_MAX_PROFILES    64u         /* crypto isakmp profile */
+#define CFG_MAX_PROFILE_IDENTS 16u      /* match identity per profile */
+#define CFG_MAX_PROFILE_KEYRINGS 8u     /* keyring per profile */
+#define CFG_MAX_PROFILE_CERTMAPS 8u     /* match certificate per profile */
+#define CFG_MASTER_KEY_MIN  8u          /* key config-key password-encryption TEXT */
+#define CFG_MASTER_KEY_MAX  128u
+/* a type 6 key: base64 of version, salt, IV, the key, GCM tag (README) */
+#define CFG_TYPE6_MAX       (((1u + 16u + 12u + CFG_ISAKMP_KEY_MAX + 16u) + 2u) / 3u * 4u)
 
 /* defaults (what IOS uses when nothing is configured; the writer leaves
  * them out) */
@@ -52,6 +62,7 @@
 #define CFG_DEFAULT_SA_SECONDS  3600u
 #define CFG_DEFAULT_REPLAY      64u
 #define CFG_DEFAULT_IKE_LIFE    86400u
+#define CFG_DEFAULT_DPD_RETRY   2u      /* crypto isakmp keepalive SECS [RETRY] */
 
 /* --- interfaces ---------------------------------------------------------- */
 struct cfg_interface {
@@ -141,7 +152,8 @@ struct cfg_crypto_map {
     unsigned life_kb, life_sec;                /* 0: the global lifetime (manual maps: none) */
     unsigned pfs;                              /* DH group; 0: no PFS */
     int udp_encap;                             /* xce udp-encapsulation (manual maps) */
-    unsigned line, peer_line, tset_line, acl_line, udp_line;
+    char isakmp_profile[CFG_NAME_MAX + 1];     /* set isakmp-profile; "" when none */
+    unsigned line, peer_line, tset_line, acl_line, udp_line, profile_line;
 };
 
 /* --- ISAKMP (IKE) ---------------------------------------------------------- */
@@ -160,9 +172,74 @@ struct cfg_isakmp_policy {
     unsigned line;
 };
 
+/* A pre-shared key: "crypto isakmp key" (global), or "pre-shared-key" in
+ * a keyring. The peer is an address with a mask (255.255.255.255: one
+ * host; 0.0.0.0 0.0.0.0: any) or a host name. The key is known in clear
+ * (key), or sealed: read as type 6 while the master key was not known
+ * ("key config-key password-encryption" without its TEXT, as the
+ * canonical form writes it): then key is "" and only key6 is there. */
 struct cfg_isakmp_key {
-    char key[CFG_ISAKMP_KEY_MAX + 1];  /* secret */
-    uint32_t addr;
+    char key[CFG_ISAKMP_KEY_MAX + 1];  /* secret; "" when sealed */
+    char key6[CFG_TYPE6_MAX + 1];      /* the type 6 form written; "" when written in clear */
+    int sealed;
+    int by_hostname;                   /* hostname NAME, else address addr/mask */
+    char hostname[CFG_DOMAIN_MAX + 1];
+    uint32_t addr, mask;
+    int no_xauth;                      /* crypto isakmp key ... no-xauth */
+    unsigned line;
+};
+
+/* local-address A.B.C.D | INTERFACE (keyrings, profiles) */
+struct cfg_local_address {
+    int set;
+    uint32_t addr;                     /* when ifname is "" */
+    char ifname[CFG_IFNAME_MAX + 1];
+    unsigned line;
+};
+
+struct cfg_keyring {
+    char name[CFG_NAME_MAX + 1];
+    char description[CFG_DESC_MAX + 1];
+    struct cfg_local_address local;
+    struct cfg_isakmp_key *keys;       unsigned nkeys;   /* in order of appearance */
+    unsigned line;
+};
+
+enum cfg_ident_type {
+    CFG_IDENT_ADDRESS,      /* match identity address A.B.C.D [MASK] */
+    CFG_IDENT_HOST,         /* match identity host NAME */
+    CFG_IDENT_HOST_DOMAIN,  /* match identity host domain NAME */
+    CFG_IDENT_USER_FQDN,    /* match identity user-fqdn USER@DOMAIN */
+    CFG_IDENT_USER_DOMAIN,  /* match identity user-fqdn domain NAME */
+};
+struct cfg_ident {
+    enum cfg_ident_type type;
+    uint32_t addr, mask;
+    char name[CFG_DOMAIN_MAX + 1];
+};
+
+enum cfg_self_id { CFG_SELF_NONE, CFG_SELF_ADDRESS, CFG_SELF_FQDN, CFG_SELF_USER_FQDN };
+
+struct cfg_isakmp_profile {
+    char name[CFG_NAME_MAX + 1];
+    char description[CFG_DESC_MAX + 1];
+    struct cfg_ident idents[CFG_MAX_PROFILE_IDENTS];
+    unsigned nidents;
+    char keyrings[CFG_MAX_PROFILE_KEYRINGS][CFG_NAME_MAX + 1];
+    unsigned nkeyrings;
+    char certmaps[CFG_MAX_PROFILE_CERTMAPS][CFG_NAME_MAX + 1];
+    unsigned ncertmaps;
+    enum cfg_self_id self_id;
+    char self_user_fqdn[CFG_DOMAIN_MAX + 1];   /* self-identity user-fqdn */
+    unsigned keepalive, keepalive_retry;        /* keepalive SECS retry N; 0: none */
+    struct cfg_local_address local;
+    unsigned line, keyring_line[CFG_MAX_PROFILE_KEYRINGS];
+};
+
+/* crypto map TAG local-address INTERFACE */
+struct cfg_map_local {
+    char tag[CFG_NAME_MAX + 1];
+    char ifname[CFG_IFNAME_MAX + 1];
     unsigned line;
 };
 
@@ -189,8 +266,22 @@ struct config {
     struct cfg_host *hosts;            unsigned nhosts;
     int accelerator;                           /* crypto engine accelerator: default 1 */
     struct cfg_isakmp_policy *policies; unsigned npolicies;  /* by priority */
-    struct cfg_isakmp_key *ikeys;      unsigned nikeys;
+    struct cfg_isakmp_key *ikeys;      unsigned nikeys;      /* in order of appearance */
     enum cfg_identity identity;
+    unsigned dpd_seconds, dpd_retry;           /* crypto isakmp keepalive; 0: none */
+    int dpd_periodic;                          /* periodic, else on-demand */
+    unsigned nat_keepalive;                    /* crypto isakmp nat keepalive; 0: none */
+    unsigned cac_ike_sa, cac_in_nego;          /* crypto call admission limit ike ...; 0: none */
+    struct cfg_keyring *keyrings;      unsigned nkeyrings;   /* in order of appearance */
+    struct cfg_isakmp_profile *profiles; unsigned nprofiles; /* in order of appearance */
+    struct cfg_map_local *map_locals;  unsigned nmap_locals; /* by tag */
+    /* key config-key password-encryption [TEXT]: master_key_set; the
+     * master key when known ("" otherwise; a secret, never written).
+     * password encryption aes: with a master key, pre-shared keys are
+     * written as type 6. */
+    int master_key_set;
+    char master_key[CFG_MASTER_KEY_MAX + 1];
+    int password_encryption;
     unsigned sa_life_kb, sa_life_sec, replay_window;
     struct cfg_transform_set *tsets;   unsigned ntsets;
     struct cfg_crypto_map *maps;       unsigned nmaps;       /* by tag, then seq */
@@ -204,17 +295,26 @@ struct config {
  * source in the messages. Returns the configuration, or NULL with
  * "FILE:LINE: message" (or "FILE: message") in err. */
 struct config *config_parse(const char *text, size_t len, const char *file, char *err, size_t errlen);
+/* The same, with the master key kept outside the configuration (IOS's
+ * private NVRAM): it applies when the text says "key config-key
+ * password-encryption" without TEXT, as the canonical form does; the
+ * type 6 keys are then decrypted instead of sealed. NULL: none. */
+struct config *config_parse_master(const char *text, size_t len, const char *file, const char *master_key,
+                                   char *err, size_t errlen);
 /* Reads and parses a file (at most CFG_MAX_TEXT bytes). */
 struct config *config_load(const char *path, char *err, size_t errlen);
 /* Wipes the secrets and frees; NULL is fine. */
 void config_free(struct config *c);
 
 /* Writes the canonical form (show running-config): full keywords, a fixed
- * order, "!" separators, secrets in clear as IOS writes them. Returns 0,
- * or -1 on a write error. */
+ * order, "!" separators, secrets in clear as IOS writes them, pre-shared
+ * keys as type 6 under "password encryption aes" with a master key; the
+ * master key itself never. Returns 0, or -1 on a write error. */
 int config_write(const struct config *c, FILE *f);
 
-/* 1 when a and b hold the same configuration (line numbers aside). */
+/* 1 when a and b hold the same configuration (line numbers aside; the
+ * master key's value aside, as it is not written; pre-shared keys by
+ * their clear text where both know it, else by their type 6 text). */
 int config_equal(const struct config *a, const struct config *b);
 
 /* Dotted quads: "192.0.2.1" into b (16 bytes), and back (0, or -1 when
@@ -226,5 +326,9 @@ int cfg_parse_ip(const char *s, uint32_t *out);
 const struct cfg_transform_set *config_find_tset(const struct config *c, const char *name);
 const struct cfg_interface *config_find_interface(const struct config *c, const char *name);
 int config_acl_defined(const struct config *c, unsigned number);
+const struct cfg_keyring *config_find_keyring(const struct config *c, const char *name);
+const struct cfg_isakmp_profile *config_find_profile(const struct config *c, const char *name);
+/* How a pre-shared key is written and shown: "6 TEXT" or the key */
+const char *cfg_psk_text(const struct cfg_isakmp_key *k, char *buf, size_t size);
 
 #endif

@@ -4,6 +4,10 @@
  *   show crypto map [tag TAG]                        crypto map entries
  *   show crypto ipsec transform-set [tag NAME]       transform sets
  *   show crypto ipsec security-association lifetime  the global SA lifetime
+ *   show crypto isakmp policy                        the ISAKMP policies and the default one
+ *   show crypto isakmp key                           the pre-shared keys (as running-config writes them)
+ *   show crypto isakmp profile [tag NAME]            the ISAKMP profiles
+ *   show crypto call admission statistics            the IKE call admission limits and counters
  *   show crypto engine configuration | brief | accelerator statistic
  *                                                    the daemon's engine (sw/common/engine_views.c)
  *   show xced                                        the daemon: uptime, reloads, control socket counters
@@ -17,12 +21,17 @@
  * daemon's (CTL_UNKNOWN: xce runs it itself); one that reaches a command
  * with wrong arguments gets IOS's '^' marker. Output formats follow IOS
  * 11.3/12.x (the seeds); nothing secret is shown (session keys only as
- * their SPIs). */
+ * their SPIs), but pre-shared keys: as show running-config writes them
+ * (in clear, as IOS shows them to an enable user, or type 6 under
+ * "password encryption aes"). */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "datapath.h"
 #include "engine_views.h"
@@ -118,6 +127,8 @@ static void map_entry(const struct config *c, const struct cfg_crypto_map *m, FI
         fprintf(out, "        Description: %s\n", m->description);
     for (unsigned k = 0; k < m->npeers; k++)
         fprintf(out, "        Peer = %s\n", cfg_ip_str(m->peers[k], b));
+    if (m->isakmp_profile[0])
+        fprintf(out, "        ISAKMP Profile: %s\n", m->isakmp_profile);
     if (m->acl)
         acl_lines(c, m->acl, out);
     if (m->npeers)
@@ -151,6 +162,19 @@ static void map_entry(const struct config *c, const struct cfg_crypto_map *m, FI
         }
 }
 
+/* IOS 12.x: the map's local-address, before its first entry */
+static void map_local(const struct config *c, const char *tag, FILE *out)
+{
+    char b[16];
+    for (unsigned k = 0; k < c->nmap_locals; k++) {
+        const struct cfg_map_local *l = &c->map_locals[k];
+        const struct cfg_interface *f = config_find_interface(c, l->ifname);
+        if (strcmp(l->tag, tag) == 0)
+            fprintf(out, "Crypto Map: \"%s\" idb: %s local address: %s\n\n", tag, l->ifname,
+                    f && f->has_address ? cfg_ip_str(f->addr, b) : "none");
+    }
+}
+
 /* Parse an optional trailing "tag NAME" (nothing more may follow); *name stays NULL without it.
  * Returns 0, or 1 after reporting the error on err. */
 static int opt_tag(const struct line *l, int i, const char **name, FILE *err)
@@ -181,6 +205,8 @@ static int v_crypto_map(struct xced *x, const struct line *l, int i, FILE *out, 
             continue;
         if (shown++)
             fputc('\n', out);
+        if (!k || strcmp(x->cfg->maps[k - 1].tag, m->tag) != 0)
+            map_local(x->cfg, m->tag, out);
         map_entry(x->cfg, m, out);
     }
     if (tag && !shown) {
@@ -191,8 +217,9 @@ static int v_crypto_map(struct xced *x, const struct line *l, int i, FILE *out, 
 }
 
 /* --- show crypto ipsec transform-set ------------------------------------------------------ */
-static void tset_entry(const struct cfg_transform_set *t, FILE *out)
+static void tset_entry(const void *e, FILE *out)
 {
+    const struct cfg_transform_set *t = e;
     static const char *const ah[] = { "", "ah-md5-hmac", "ah-sha-hmac" };
     static const char *const cipher[] = { "", "esp-des", "esp-3des", "esp-aes", "esp-null" };
     static const char *const auth[] = { "", "esp-md5-hmac", "esp-sha-hmac", "esp-sha256-hmac" };
@@ -220,25 +247,36 @@ static void tset_entry(const struct cfg_transform_set *t, FILE *out)
     }
 }
 
-static int v_tsets(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+/* [tag NAME]: the elements of an array of objects that start with their
+ * name (all, or the one of that name) by entry(), a blank line between */
+static int show_tagged(const struct line *l, int i, FILE *out, FILE *err, const void *arr, unsigned n, size_t size,
+                       void (*entry)(const void *, FILE *), const char *what)
 {
     const char *name = NULL;
     if (opt_tag(l, i, &name, err) != 0)
         return 1;
     unsigned shown = 0;
-    for (unsigned k = 0; k < x->cfg->ntsets; k++) {
-        const struct cfg_transform_set *t = &x->cfg->tsets[k];
-        if (name && strcmp(t->name, name) != 0)
+    for (unsigned k = 0; k < n; k++) {
+        const char *e = (const char *)arr + (size_t)k * size;
+        if (name && strcmp(e, name) != 0)
             continue;
         if (shown++)
             fputc('\n', out);
-        tset_entry(t, out);
+        entry(e, out);
     }
     if (name && !shown) {
-        fprintf(err, "%% Transform set %s does not exist\n", name);
+        fprintf(err, "%% %s %s does not exist\n", what, name);
         return 1;
     }
     return 0;
+}
+_Static_assert(offsetof(struct cfg_transform_set, name) == 0, "show_tagged: the name first");
+_Static_assert(offsetof(struct cfg_isakmp_profile, name) == 0, "show_tagged: the name first");
+
+static int v_tsets(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    return show_tagged(l, i, out, err, x->cfg->tsets, x->cfg->ntsets, sizeof *x->cfg->tsets, tset_entry,
+                       "Transform set");
 }
 
 static int v_sa_lifetime(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
@@ -246,6 +284,149 @@ static int v_sa_lifetime(struct xced *x, const struct line *l, int i, FILE *out,
     if (!no_more(l, i, err))
         return 1;
     fprintf(out, "Security association lifetime: %u kilobytes/%u seconds\n", x->cfg->sa_life_kb, x->cfg->sa_life_sec);
+    return 0;
+}
+
+/* --- show crypto isakmp policy, key, profile ------------------------------------------------ */
+/* IOS's words (seeds 003 and 004; aes, sha256 and the larger groups as
+ * later IOS releases print them) */
+static void policy_entry(const struct cfg_isakmp_policy *q, FILE *out)
+{
+    static const char *const hash[] = { "Secure Hash Standard", "Message Digest 5", "Secure Hash Standard 2 (256 bit)" };
+    static const char *const auth[] = { "Rivest-Shamir-Adleman Signature", "Rivest-Shamir-Adleman Encryption",
+                                        "Pre-Shared Key" };
+    static const struct {
+        unsigned group, bits;
+    } dh[] = { { 1, 768 }, { 2, 1024 }, { 5, 1536 }, { 14, 2048 }, { 15, 3072 }, { 16, 4096 } };
+    unsigned bits = 0;
+    for (size_t k = 0; k < sizeof dh / sizeof dh[0]; k++)
+        if (dh[k].group == q->group)
+            bits = dh[k].bits;
+    if (q->encr == CFG_IKE_AES)
+        fprintf(out, "        %-24sAES - Advanced Encryption Standard (%u bit keys).\n", "encryption algorithm:",
+                q->aes_bits);
+    else
+        fprintf(out, "        %-24s%s\n", "encryption algorithm:",
+                q->encr == CFG_IKE_3DES ? "Three key triple DES" : "DES - Data Encryption Standard (56 bit keys).");
+    fprintf(out, "        %-24s%s\n", "hash algorithm:", hash[q->hash]);
+    fprintf(out, "        %-24s%s\n", "authentication method:", auth[q->auth]);
+    fprintf(out, "        %-24s#%u (%u bit)\n", "Diffie-Hellman group:", q->group, bits);
+    fprintf(out, "        %-24s%u seconds, no volume limit\n", "lifetime:", q->lifetime);
+}
+
+static int v_isakmp_policy(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    /* IOS's defaults: des, sha, rsa-sig, group 1, 86400 s */
+    static const struct cfg_isakmp_policy def = { .encr = CFG_IKE_DES, .hash = CFG_IKE_SHA, .auth = CFG_IKE_RSA_SIG,
+                                                  .group = 1, .lifetime = CFG_DEFAULT_IKE_LIFE };
+    if (!no_more(l, i, err))
+        return 1;
+    for (unsigned k = 0; k < x->cfg->npolicies; k++) {
+        fprintf(out, "Protection suite of priority %u\n", x->cfg->policies[k].priority);
+        policy_entry(&x->cfg->policies[k], out);
+        fputc('\n', out);
+    }
+    fputs("Default protection suite\n", out);
+    policy_entry(&def, out);
+    return 0;
+}
+
+static void key_line(const char *ring, const struct cfg_isakmp_key *k, FILE *out)
+{
+    char b1[16], b2[16], peer[CFG_DOMAIN_MAX + 40], t[CFG_TYPE6_MAX + 3];
+    if (k->by_hostname)
+        snprintf(peer, sizeof peer, "%s", k->hostname);
+    else if (k->mask == 0xffffffffu)
+        snprintf(peer, sizeof peer, "%s", cfg_ip_str(k->addr, b1));
+    else
+        snprintf(peer, sizeof peer, "%s [%s]", cfg_ip_str(k->addr, b1), cfg_ip_str(k->mask, b2));
+    fprintf(out, "%-13s%-44s%s\n", ring, peer, cfg_psk_text(k, t, sizeof t));
+    OPENSSL_cleanse(t, sizeof t);
+}
+
+/* The keys as show running-config writes them: in clear, as IOS shows
+ * them to an enable user (the control socket's group is xced's enable
+ * level), or type 6 when the configuration asks for it: no view shows
+ * more than running-config (README). */
+static int v_isakmp_key(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    const struct config *c = x->cfg;
+    if (!no_more(l, i, err))
+        return 1;
+    fprintf(out, "%-13s%-44s%s\n", "Keyring", "Hostname/Address", "Preshared Key");
+    fputc('\n', out);
+    for (unsigned k = 0; k < c->nikeys; k++)
+        key_line("default", &c->ikeys[k], out);
+    for (unsigned r = 0; r < c->nkeyrings; r++)
+        for (unsigned k = 0; k < c->keyrings[r].nkeys; k++)
+            key_line(c->keyrings[r].name, &c->keyrings[r].keys[k], out);
+    return 0;
+}
+
+static void profile_entry(const void *e, FILE *out)
+{
+    const struct cfg_isakmp_profile *q = e;
+    static const char *const ident[] = { "ip-address ", "host ", "host domain ", "user-fqdn ", "user-fqdn domain " };
+    static const char *const self[] = { "", "address", "fqdn", "user-fqdn " };
+    char b1[16], b2[16];
+    fprintf(out, "ISAKMP PROFILE %s\n", q->name);
+    if (q->description[0])
+        fprintf(out, "   Description: %s\n", q->description);
+    fputs("   Identities matched are:\n", out);
+    for (unsigned k = 0; k < q->nidents; k++) {
+        const struct cfg_ident *d = &q->idents[k];
+        if (d->type == CFG_IDENT_ADDRESS)
+            fprintf(out, "    %s%s %s\n", ident[d->type], cfg_ip_str(d->addr, b1), cfg_ip_str(d->mask, b2));
+        else
+            fprintf(out, "    %s%s\n", ident[d->type], d->name);
+    }
+    fputs("   Certificate maps matched are:\n", out);
+    for (unsigned k = 0; k < q->ncertmaps; k++)
+        fprintf(out, "    %s\n", q->certmaps[k]);
+    fputs("   keyring(s): ", out);
+    for (unsigned k = 0; k < q->nkeyrings; k++)
+        fprintf(out, "%s%s", k ? ", " : "", q->keyrings[k]);
+    fputs(q->nkeyrings ? "\n" : "<none>\n", out);
+    fputs("   trustpoint(s): <all>\n", out);
+    if (q->self_id)
+        fprintf(out, "   self-identity: %s%s\n", self[q->self_id], q->self_user_fqdn);
+    if (q->keepalive)
+        fprintf(out, "   keepalive: %u seconds, retry %u seconds\n", q->keepalive, q->keepalive_retry);
+    if (q->local.set)
+        fprintf(out, "   local-address: %s\n", q->local.ifname[0] ? q->local.ifname : cfg_ip_str(q->local.addr, b1));
+}
+
+static int v_isakmp_profile(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    return show_tagged(l, i, out, err, x->cfg->profiles, x->cfg->nprofiles, sizeof *x->cfg->profiles, profile_entry,
+                       "ISAKMP profile");
+}
+
+/* --- show crypto call admission statistics --------------------------------------------------------- */
+/* The counters are the IKE engine's (issue 9); until it runs they are 0. */
+struct cac_counters {
+    unsigned long active, negotiating, in_accepted, in_rejected, out_accepted, out_rejected, rej_resource, rej_limit;
+};
+
+static int v_cac_stats(struct xced *x, const struct line *l, int i, FILE *out, FILE *err)
+{
+    static const struct cac_counters n;   /* no IKE engine yet: all zero */
+    const char *rule = "-----------------------------------------------------------\n";
+    if (!no_more(l, i, err))
+        return 1;
+    fputs(rule, out);
+    fputs("           Crypto Call Admission Control Statistics\n", out);
+    fputs(rule, out);
+    fprintf(out, "%-22s%9u %-12s%6u %-12s%6u\n", "System Resource Limit:", 0u, "Max IKE SAs:", x->cfg->cac_ike_sa,
+            "Max in nego:", x->cfg->cac_in_nego);
+    fprintf(out, "%-22s%9lu %-12s%6lu %-12s%6lu\n", "Total IKE SA Count:", n.active + n.negotiating, "active:",
+            n.active, "negotiating:", n.negotiating);
+    fprintf(out, "%-22s%9lu %-12s%6lu %-12s%6lu\n", "Incoming IKE Requests:", n.in_accepted + n.in_rejected,
+            "accepted:", n.in_accepted, "rejected:", n.in_rejected);
+    fprintf(out, "%-22s%9lu %-12s%6lu %-12s%6lu\n", "Outgoing IKE Requests:", n.out_accepted + n.out_rejected,
+            "accepted:", n.out_accepted, "rejected:", n.out_rejected);
+    fprintf(out, "%-22s%9lu %-12s%6lu %-12s%6lu\n", "Rejected IKE Requests:", n.rej_resource + n.rej_limit,
+            "rsrc low:", n.rej_resource, "SA limit:", n.rej_limit);
     return 0;
 }
 
@@ -424,9 +605,19 @@ static const struct vword ipsec_words[] = {
     { "transform-set", NULL, v_tsets },
     { NULL, NULL, NULL },
 };
+static const struct vword isakmp_words[] = {
+    { "key", NULL, v_isakmp_key },
+    { "policy", NULL, v_isakmp_policy },
+    { "profile", NULL, v_isakmp_profile },
+    { NULL, NULL, NULL },
+};
+static const struct vword cac_words[] = { { "statistics", NULL, v_cac_stats }, { NULL, NULL, NULL } };
+static const struct vword call_words[] = { { "admission", cac_words, NULL }, { NULL, NULL, NULL } };
 static const struct vword crypto_words[] = {
+    { "call", call_words, NULL },
     { "engine", engine_words, NULL },
     { "ipsec", ipsec_words, NULL },
+    { "isakmp", isakmp_words, NULL },
     { "map", NULL, v_crypto_map },
     { NULL, NULL, NULL },
 };

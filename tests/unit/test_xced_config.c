@@ -2,7 +2,9 @@
  * (sw/xced/config.c): the router configurations of the IPSec tech report,
  * abbreviations, every error with its line, the canonical form against
  * the golden files in tests/xced/ (byte for byte), parse -> write ->
- * parse -> write round trips, and the limits. Runs from the tree's root. */
+ * parse -> write round trips, and the limits; the IKE statements (keyrings,
+ * isakmp profiles, keepalives, call admission, type 6 keys with the
+ * master key). Runs from the tree's root. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,7 @@
 #include "check.h"
 #include "config.h"
 
-static const char *const goldens[] = { "wan2511", "wan2516", "cl2513a", "cl2513b", "manual" };
+static const char *const goldens[] = { "wan2511", "wan2516", "cl2513a", "cl2513b", "manual", "ike" };
 
 static struct config *parse(const char *text, char *err, size_t errlen)
 {
@@ -212,6 +214,18 @@ struct bad {
     const char *msg;   /* the whole message */
 };
 
+/* each text is refused with exactly its message */
+static void check_bad(const struct bad *bad, size_t n)
+{
+    char err[512];
+    for (size_t k = 0; k < n; k++) {
+        struct config *c = parse(bad[k].text, err, sizeof err);
+        if (!CHECK(c == NULL && !strcmp(err, bad[k].msg), "rejected: %s", bad[k].msg))
+            printf("#   got: %s\n", c ? "(accepted)" : err);
+        config_free(c);
+    }
+}
+
 static const char MAP_OK[] = "crypto ipsec transform-set ts esp-aes esp-sha-hmac\n"   /* 1 */
                              "access-list 101 permit ip any any\n";                     /* 2 */
 
@@ -285,7 +299,7 @@ static void test_errors(void)
           "t.cfg:2: crypto map m 1 exists as ipsec-isakmp" },
         { "crypto map m 0 ipsec-isakmp\n", "t.cfg:1: sequence number 0 out of range 1-65535" },
         { "crypto isakmp identity dn\n", "t.cfg:1: invalid identity (address or hostname) 'dn'" },
-        { "crypto isakmp key abc adress 1.2.3.4\n", "t.cfg:1: invalid 'address' 'adress'" },
+        { "crypto isakmp key abc adress 1.2.3.4\n", "t.cfg:1: invalid peer (address or hostname) 'adress'" },
         { "end\nhostname x\n", "t.cfg:2: statement after 'end'" },
         { "interface Ethernet0\n description\n", "t.cfg:2: missing description" },
         { "interface Ethernet0\n xce linux-interface eth0123456789abc\n",
@@ -351,12 +365,7 @@ static void test_errors(void)
         { "crypto key pubkey-chain rsa\n named-key a.example\n", "t.cfg:2: public key without key-string" },
     };
     char err[512];
-    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-        struct config *c = parse(bad[k].text, err, sizeof err);
-        if (!CHECK(c == NULL && !strcmp(err, bad[k].msg), "rejected: %s", bad[k].msg))
-            printf("#   got: %s\n", c ? "(accepted)" : err);
-        config_free(c);
-    }
+    check_bad(bad, sizeof bad / sizeof *bad);
     /* the same map, complete, is accepted: the checks above are the only fault */
     char good[2048];
     snprintf(good, sizeof good,
@@ -574,6 +583,347 @@ static void test_limits(void)
     free(buf);
 }
 
+/* --- IKE configuration (issue 9) ------------------------------------------------------ */
+static const char MASTER[] = "xce-master-key-1";   /* the master key of tests/xced/input/ike.cfg */
+
+static const struct cfg_isakmp_key *find_psk(const struct cfg_isakmp_key *k, unsigned n, const char *host,
+                                             uint32_t addr, uint32_t mask)
+{
+    for (unsigned j = 0; j < n; j++)
+        if (host ? k[j].by_hostname && !strcmp(k[j].hostname, host)
+                 : !k[j].by_hostname && k[j].addr == addr && k[j].mask == mask)
+            return &k[j];
+    return NULL;
+}
+
+static void test_ike_golden(void)
+{
+    char err[512];
+    struct config *c = config_load("tests/xced/input/ike.cfg", err, sizeof err);
+    if (!CHECK(c != NULL, "ike.cfg parses (%s)", c ? "" : err))
+        return;
+    CHECK(c->master_key_set && !strcmp(c->master_key, MASTER) && c->password_encryption,
+          "ike.cfg: master key (key config-key password-encrypt, abbreviated) and password encryption aes");
+    const struct cfg_isakmp_key *k1 = find_psk(c->ikeys, c->nikeys, NULL, 0x38000001, 0xffffffff),
+                                *k2 = find_psk(c->ikeys, c->nikeys, NULL, 0x38010000, 0xffff0000),
+                                *k3 = find_psk(c->ikeys, c->nikeys, "peer.example.net", 0, 0);
+    CHECK(c->nikeys == 3 && k1 && k2 && k3 && !strcmp(k1->key, "1234") && !strcmp(k2->key, "wide-net-key") &&
+              !strcmp(k3->key, "peer-host-key") && !k1->sealed && k1->key6[0] && k2->no_xauth && !k1->no_xauth,
+          "ike.cfg: three isakmp keys decrypted (address, address/mask no-xauth, hostname)");
+    const struct cfg_keyring *r = config_find_keyring(c, "branches"), *v = config_find_keyring(c, "vpn-clients");
+    CHECK(c->nkeyrings == 2 && r && v && r->nkeys == 3 && !strcmp(r->description, "branch offices") &&
+              r->local.set && !strcmp(r->local.ifname, "Serial0") && v->local.set && v->local.addr == 0x14141415 &&
+              !v->local.ifname[0],
+          "ike.cfg: keyrings branches (local-address Serial0) and vpn-clients (local-address 20.20.20.21)");
+    const struct cfg_isakmp_key *r1 = r ? find_psk(r->keys, r->nkeys, NULL, 0x0b000002, 0xffffffff) : NULL,
+                                *r3 = r ? find_psk(r->keys, r->nkeys, "branch3.example.net", 0, 0) : NULL,
+                                *v1 = v ? find_psk(v->keys, v->nkeys, NULL, 0, 0) : NULL;
+    CHECK(r1 && r3 && v1 && !strcmp(r1->key, "12345") && !strcmp(r3->key, "branch3-secret") &&
+              !strcmp(v1->key, "vpn-client-psk"),
+          "ike.cfg: keyring keys decrypted (two salts: one PBKDF2 each)");
+    CHECK(c->dpd_seconds == 60 && c->dpd_retry == 5 && c->dpd_periodic && c->nat_keepalive == 20 &&
+              c->cac_ike_sa == 25 && c->cac_in_nego == 1000,
+          "ike.cfg: keepalive 60 5 periodic, nat keepalive 20, call admission 25 / 1000");
+    const struct cfg_isakmp_profile *p1 = config_find_profile(c, "prof1"), *p2 = config_find_profile(c, "clients");
+    CHECK(p1 && p1->nidents == 3 && p1->idents[0].type == CFG_IDENT_ADDRESS && p1->idents[0].addr == 0x0b000002 &&
+              p1->idents[1].mask == 0xffff0000 && p1->idents[2].type == CFG_IDENT_HOST &&
+              p1->self_id == CFG_SELF_ADDRESS && p1->keepalive == 10 && p1->keepalive_retry == 2 &&
+              !strcmp(p1->local.ifname, "Serial0") && p1->nkeyrings == 1,
+          "ike.cfg: profile prof1: identities, self-identity address, keepalive, local-address serial0");
+    CHECK(p2 && p2->nidents == 3 && p2->idents[0].type == CFG_IDENT_HOST_DOMAIN &&
+              p2->idents[1].type == CFG_IDENT_USER_FQDN && !strcmp(p2->idents[1].name, "a@vrf2.com") &&
+              p2->idents[2].type == CFG_IDENT_USER_DOMAIN && p2->ncertmaps == 1 && p2->nkeyrings == 2 &&
+              p2->self_id == CFG_SELF_USER_FQDN && !strcmp(p2->self_user_fqdn, "hub@example.net"),
+          "ike.cfg: profile clients: host domain, user-fqdn, user-fqdn domain, certificate map, two keyrings");
+    CHECK(c->nmaps == 2 && !strcmp(c->maps[0].isakmp_profile, "prof1") && !strcmp(c->maps[1].isakmp_profile, "clients") &&
+              c->nmap_locals == 1 && !strcmp(c->map_locals[0].ifname, "Serial0"),
+          "ike.cfg: set isakmp-profile, crypto map test2 local-address Serial0");
+    char *w = write_str(c, NULL);
+    CHECK(w && !strstr(w, MASTER) && !strstr(w, "1234 ") && !strstr(w, "wide-net-key") &&
+              strstr(w, "\nkey config-key password-encryption\n"),
+          "ike.cfg: the canonical form has neither the master key nor a key in clear");
+    free(w);
+    config_free(c);
+
+    /* the canonical form without the master key: the keys sealed; with it: decrypted */
+    size_t n;
+    char *t = read_file("tests/xced/ike.cfg", &n);
+    c = t ? config_parse(t, n, "ike.cfg", err, sizeof err) : NULL;
+    CHECK(c && c->nikeys == 3 && c->ikeys[0].sealed && !c->ikeys[0].key[0] && c->keyrings[0].keys[0].sealed,
+          "canonical ike.cfg without its master key: accepted, keys sealed");
+    config_free(c);
+    c = t ? config_parse_master(t, n, "ike.cfg", MASTER, err, sizeof err) : NULL;
+    CHECK(c && !c->ikeys[0].sealed && !strcmp(c->ikeys[0].key, "1234") && !strcmp(c->keyrings[1].keys[0].key, "vpn-client-psk"),
+          "canonical ike.cfg with its master key given apart (config_parse_master): keys decrypted");
+    config_free(c);
+    c = t ? config_parse_master(t, n, "ike.cfg", "another-master", err, sizeof err) : NULL;
+    CHECK(!c && !strcmp(err, "ike.cfg:12: type 6 key does not decrypt with the master key"),
+          "canonical ike.cfg with a wrong master key: refused at the first key (%s)", err);
+    config_free(c);
+    free(t);
+}
+
+static void test_ike_statements(void)
+{
+    char err[512];
+    struct config *c = parse("cry isa key 0 zero-typed add 1.1.1.1\n"
+                             "crypto isakmp key 6 address 1.1.1.2\n"          /* the key "6" */
+                             "crypto isakmp key 0 address 1.1.1.3 no-x\n"     /* the key "0" */
+                             "crypto isakmp key k4 hostname H4.example no-xauth\n"
+                             "crypto isakmp key k5 address 0.0.0.0 0.0.0.0\n"
+                             "crypto isakmp key k6 address 1.1.1.1\n"         /* replaces the first */
+                             "cry isa keep 10\n"
+                             "cry isa nat keep 3600\n"
+                             "cry call adm lim ike sa 0\n"
+                             "cry keyr r1\n"
+                             " pre-sh host h.example key 6\n"
+                             " pre-sh add 10.0.0.0 255.0.0.0 k 0 clear0\n"
+                             " local-a e0\n"
+                             " desc the ring\n"
+                             " exit\n"
+                             "cry isa prof p1\n"
+                             " key r1\n"
+                             " mat id add 10.1.0.0 255.255.0.0\n"
+                             " mat id host domain\n"                          /* the host "domain" */
+                             " mat id user-fqdn u@example.com\n"
+                             " mat id user-fqdn u@example.com\n"              /* once */
+                             " mat cert m1\n"
+                             " self fqdn\n"
+                             " keep 3600 ret 60\n"
+                             " local-a 10.0.0.1\n"
+                             "int e0\n",
+                             err, sizeof err);
+    if (!CHECK(c != NULL, "IKE statements abbreviated (%s)", c ? "" : err))
+        return;
+    CHECK(c->nikeys == 5 && !strcmp(c->ikeys[0].key, "k6") && !strcmp(c->ikeys[1].key, "6") &&
+              !strcmp(c->ikeys[2].key, "0") && c->ikeys[2].no_xauth && c->ikeys[3].by_hostname &&
+              c->ikeys[4].mask == 0 && !c->ikeys[0].key6[0],
+          "isakmp keys: type 0, the keys '6' and '0', hostname, a wildcard, a second key for a peer replaces it");
+    CHECK(c->dpd_seconds == 10 && c->dpd_retry == 2 && !c->dpd_periodic && c->nat_keepalive == 3600 &&
+              c->cac_ike_sa == 0,
+          "keepalive 10 (retry 2, on-demand by default), nat keepalive 3600, ike sa 0 (no limit)");
+    CHECK(c->nkeyrings == 1 && c->keyrings[0].nkeys == 2 && !strcmp(c->keyrings[0].keys[0].key, "6") &&
+              !strcmp(c->keyrings[0].keys[1].key, "clear0") && !strcmp(c->keyrings[0].local.ifname, "Ethernet0") &&
+              !strcmp(c->keyrings[0].description, "the ring"),
+          "keyring: key 6 (the key '6'), key 0 KEY, local-address e0 -> Ethernet0");
+    const struct cfg_isakmp_profile *f = c->nprofiles == 1 ? &c->profiles[0] : NULL;
+    CHECK(f && f->nidents == 3 && f->idents[1].type == CFG_IDENT_HOST && !strcmp(f->idents[1].name, "domain") &&
+              f->ncertmaps == 1 && f->self_id == CFG_SELF_FQDN && f->keepalive == 3600 && f->keepalive_retry == 60 &&
+              f->local.addr == 0x0a000001,
+          "profile: identities (a repeated one kept once), certificate map, self-identity fqdn, keepalive");
+    CHECK(round_trip(c, "IKE statements"), "IKE statements: round trip");
+    char *w = write_str(c, NULL);
+    CHECK(w && strstr(w, "crypto isakmp key 6 address 1.1.1.2\n") && strstr(w, "crypto isakmp key 0 address 1.1.1.3 no-xauth\n") &&
+              strstr(w, "crypto isakmp keepalive 10\n") && strstr(w, " pre-shared-key hostname h.example key 6\n") &&
+              strstr(w, " match identity host domain\n") && !strstr(w, "call admission"),
+          "the canonical form of the keys '6' and '0' reads back as those keys");
+    free(w);
+    config_free(c);
+    c = parse("line vty 0 4\n password enc\n password encryption aes\n", err, sizeof err);
+    CHECK(c && !c->password_encryption, "'password ...' in a line block is the line's password (IOS's line mode)");
+    config_free(c);
+    c = parse("line vty 0 4\n login\nhostname h\npassword encryption aes\n", err, sizeof err);
+    CHECK(c && c->password_encryption, "'password encryption aes' after the line block is global");
+    config_free(c);
+}
+
+static void test_type6(void)
+{
+    char err[512];
+    const char *clear = "key config-key password-encryption master-key-2\n"
+                        "password encryption aes\n"
+                        "crypto isakmp key clear-one address 192.0.2.1\n"
+                        "crypto keyring r\n"
+                        " pre-shared-key hostname peer.example key clear-two\n";
+    struct config *c = parse(clear, err, sizeof err);
+    if (!CHECK(c != NULL, "clear keys with a master key and password encryption aes (%s)", c ? "" : err))
+        return;
+    size_t n1, n2;
+    char *w1 = write_str(c, &n1);
+    CHECK(w1 && !strstr(w1, "clear-one") && !strstr(w1, "clear-two") && !strstr(w1, "master-key-2") &&
+              strstr(w1, "crypto isakmp key 6 ") && strstr(w1, " key 6 "),
+          "written as type 6; neither the keys nor the master key in clear");
+    /* the canonical form, with the master key given apart: the same keys, the same text */
+    struct config *c2 = w1 ? config_parse_master(w1, n1, "w", "master-key-2", err, sizeof err) : NULL;
+    char *w2 = c2 ? write_str(c2, &n2) : NULL;
+    CHECK(c2 && !strcmp(c2->ikeys[0].key, "clear-one") && !strcmp(c2->keyrings[0].keys[0].key, "clear-two") &&
+              config_equal(c, c2) && w2 && n1 == n2 && !memcmp(w1, w2, n1),
+          "type 6 round trip with the master key: the same keys in clear, the same text");
+    config_free(c2);
+    free(w2);
+    /* without it: sealed, equal by their type 6 text, the same text */
+    c2 = w1 ? config_parse(w1, n1, "w", err, sizeof err) : NULL;
+    w2 = c2 ? write_str(c2, &n2) : NULL;
+    CHECK(c2 && c2->ikeys[0].sealed && config_equal(c, c2) && w2 && n1 == n2 && !memcmp(w1, w2, n1),
+          "without the master key: sealed, equal, written the same");
+    config_free(c2);
+    free(w2);
+    CHECK(round_trip(c, "type 6"), "type 6: round trip");
+    /* the same text again: fresh salts, another type 6 text, the same configuration */
+    c2 = parse(clear, err, sizeof err);
+    w2 = c2 ? write_str(c2, &n2) : NULL;
+    CHECK(c2 && config_equal(c, c2) && w2 && strcmp(w1, w2) != 0,
+          "parsed twice: other type 6 texts (random salt and IV), equal configurations (the keys compare in clear)");
+    config_free(c2);
+    free(w2);
+    /* master key without password encryption: keys stay as they were given */
+    char buf[2048];
+    const char *k6 = strstr(w1, "crypto isakmp key 6 ") + strlen("crypto isakmp key 6 ");
+    int l6 = (int)strcspn(k6, " ");
+    snprintf(buf, sizeof buf, "key config-key password-encryption master-key-2\ncrypto isakmp key in-clear address 1.1.1.1\n"
+             "crypto isakmp key 6 %.*s address 2.2.2.2\n", l6, k6);
+    c2 = parse(buf, err, sizeof err);
+    w2 = c2 ? write_str(c2, NULL) : NULL;
+    CHECK(c2 && !strcmp(c2->ikeys[1].key, "clear-one") && w2 && strstr(w2, "crypto isakmp key in-clear address 1.1.1.1\n") &&
+              strstr(w2, "crypto isakmp key 6 "),
+          "a master key without password encryption aes: a clear key stays clear, a type 6 one type 6");
+    config_free(c2);
+    free(w2);
+    /* type 6 without any master key; with a wrong one; a tampered one */
+    snprintf(buf, sizeof buf, "hostname a\ncrypto isakmp key 6 %.*s address 2.2.2.2\n", l6, k6);
+    c2 = parse(buf, err, sizeof err);
+    CHECK(!c2 && !strcmp(err, "t.cfg:2: type 6 key without a master key (key config-key password-encryption)"),
+          "type 6 without a master key: refused with its line (%s)", err);
+    snprintf(buf, sizeof buf, "key config-key password-encryption master-key-3\n!\ncrypto isakmp key 6 %.*s address 2.2.2.2\n",
+             l6, k6);
+    c2 = parse(buf, err, sizeof err);
+    CHECK(!c2 && !strcmp(err, "t.cfg:3: type 6 key does not decrypt with the master key"),
+          "type 6 under another master key: refused with its line (%s)", err);
+    snprintf(buf, sizeof buf, "key config-key password-encryption master-key-2\ncrypto keyring r\n pre-shared-key address 1.1.1.1 key 6 %.*s\n",
+             l6, k6);
+    char *flip = strstr(buf, " key 6 ") + 7 + 40;
+    *flip = *flip == 'A' ? 'B' : 'A';
+    c2 = parse(buf, err, sizeof err);
+    CHECK(!c2 && !strcmp(err, "t.cfg:3: type 6 key does not decrypt with the master key"), "a tampered type 6 key: refused (%s)",
+          err);
+    c2 = parse("crypto isakmp key 6 QUJD address 1.1.1.1\n", err, sizeof err);
+    CHECK(!c2 && !strcmp(err, "t.cfg:1: invalid type 6 key"), "a type 6 key that is not one of ours");
+    c2 = parse("crypto isakmp key 6 AXngoY3IPBwfYRtGNbIKnXfIArsGwdKniGvZjr8tyuQSC8soRwPh3NRdmu0C/XOOgw= address 1.1.1.1\n",
+               err, sizeof err);
+    CHECK(!c2 && !strcmp(err, "t.cfg:1: invalid type 6 key"), "type 6 text that is not canonical base64");
+    /* the master key after the keys: the keys are decrypted after the last line */
+    snprintf(buf, sizeof buf, "crypto isakmp key 6 %.*s address 2.2.2.2\nkey config-key password-encryption master-key-2\n",
+             l6, k6);
+    c2 = parse(buf, err, sizeof err);
+    CHECK(c2 && !strcmp(c2->ikeys[0].key, "clear-one"), "the master key may follow the type 6 keys");
+    config_free(c2);
+    free(w1);
+    config_free(c);
+}
+
+static void test_ike_errors(void)
+{
+    static const struct bad bad[] = {
+        { "crypto isakmp key k address 10.1.2.3 255.255.0.0\n", "t.cfg:1: inconsistent address and mask" },
+        { "crypto isakmp key k address 10.0.0.0 255.0.255.0\n", "t.cfg:1: invalid mask '255.0.255.0'" },
+        { "crypto isakmp key k address 1.2.3.4 xauth\n", "t.cfg:1: invalid 'no-xauth' 'xauth'" },
+        { "crypto isakmp key k hostname -bad\n", "t.cfg:1: invalid peer host name '-bad'" },
+        { "crypto isakmp key k\n", "t.cfg:1: missing peer (address or hostname)" },
+        { "crypto isakmp key 6 not-base64! address 1.2.3.4\n", "t.cfg:1: invalid type 6 key" },
+        { "key config-key password-encryption short\n", "t.cfg:1: master key must have 8-128 characters" },
+        { "key config-key password-encryption two words\n", "t.cfg:1: master key: one word expected" },
+        { "password encryption des\n", "t.cfg:1: unknown command word 'des' after 'encryption'" },
+        { "crypto isakmp keepalive 5\n", "t.cfg:1: keepalive seconds 5 out of range 10-3600" },
+        { "crypto isakmp keepalive 10 61\n", "t.cfg:1: retry seconds 61 out of range 2-60" },
+        { "crypto isakmp keepalive 10 2 always\n", "t.cfg:1: invalid 'periodic' or 'on-demand' 'always'" },
+        { "crypto isakmp keepalive 10 periodic 2\n", "t.cfg:1: unexpected argument '2'" },
+        { "crypto isakmp nat keepalive 4\n", "t.cfg:1: NAT keepalive seconds 4 out of range 5-3600" },
+        { "crypto call admission limit ike sa 100000\n", "t.cfg:1: IKE SA limit 100000 out of range 0-99999" },
+        { "crypto call admission limit ike in-negotiation-sa 9\n",
+          "t.cfg:1: in-negotiation IKE SA limit 9 out of range 10-99999" },
+        { "crypto call admission limit ike\n", "t.cfg:1: incomplete command" },
+        { "crypto keyring r\n pre-shared-key address 1.2.3.4 secret\n", "t.cfg:2: invalid 'key' 'secret'" },
+        { "crypto keyring r\n pre-shared-key address 1.2.3.4 key\n", "t.cfg:2: missing key" },
+        { "crypto keyring r\n local-address Bogus0\n", "t.cfg:2: unknown interface type 'Bogus'" },
+        { "crypto keyring r\n local-address 10.0.0.1 vrf1\n", "t.cfg:2: unexpected argument 'vrf1'" },
+        { "crypto keyring r$1\n", "t.cfg:1: invalid character in keyring name 'r$1'" },
+        { "crypto isakmp profile p\n match identity user-fqdn nobody\n",
+          "t.cfg:2: invalid user-fqdn 'nobody' (user@domain)" },
+        { "crypto isakmp profile p\n match identity user-fqdn a@b@c.example\n",
+          "t.cfg:2: invalid user-fqdn 'a@b@c.example' (user@domain)" },
+        { "crypto isakmp profile p\n match identity address 10.0.0.1 255.0.0.0\n",
+          "t.cfg:2: inconsistent address and mask" },
+        { "crypto isakmp profile p\n match identity host\n", "t.cfg:2: missing host name" },
+        { "crypto isakmp profile p\n match identity\n", "t.cfg:2: incomplete command" },
+        { "crypto isakmp profile p\n self-identity dn\n",
+          "t.cfg:2: invalid self-identity (address, fqdn or user-fqdn) 'dn'" },
+        { "crypto isakmp profile p\n self-identity fqdn x\n", "t.cfg:2: unexpected argument 'x'" },
+        { "crypto isakmp profile p\n keepalive 10\n", "t.cfg:2: missing 'retry'" },
+        { "crypto isakmp profile p\n keepalive 10 retry 1\n", "t.cfg:2: retry seconds 1 out of range 2-60" },
+        { "crypto isakmp profile p\n exit\n keyring r\n", "t.cfg:3: unknown command 'keyring'" },
+        { "crypto map m 1 ipsec-manual\n set isakmp-profile p\n",
+          "t.cfg:2: no isakmp-profile in ipsec-manual crypto maps" },
+        { "crypto map m local-address\n", "t.cfg:1: missing interface name" },
+        /* references: the line of the offending statement */
+        { "crypto keyring r\n local-address Serial0\n",
+          "t.cfg:2: keyring r: local-address: interface Serial0 is not defined" },
+        { "crypto isakmp profile p\n keyring r\n keyring nope\ncrypto keyring r\n",
+          "t.cfg:3: isakmp profile p: keyring nope is not defined" },
+        { "crypto isakmp profile p\n description x\n local-address s0\n",
+          "t.cfg:3: isakmp profile p: local-address: interface Serial0 is not defined" },
+        { "crypto ipsec transform-set ts esp-aes esp-sha-hmac\naccess-list 101 permit ip any any\n"
+          "crypto map m 1\n set transform-set ts\n match address 101\n set isakmp-profile nope\n",
+          "t.cfg:6: crypto map m 1: isakmp profile nope is not defined" },
+        { "crypto ipsec transform-set ts esp-aes esp-sha-hmac\naccess-list 101 permit ip any any\n"
+          "crypto map m 1\n set transform-set ts\n match address 101\ncrypto map m local-address Serial0\n",
+          "t.cfg:6: crypto map m local-address: interface Serial0 is not defined" },
+        { "interface Serial0\ncrypto map m local-address Serial0\n",
+          "t.cfg:2: crypto map m local-address: crypto map m is not defined" },
+    };
+    char err[512];
+    check_bad(bad, sizeof bad / sizeof *bad);
+    /* secrets are not echoed */
+    struct config *c = parse("key config-key password-encryption SECRET1\n", err, sizeof err);
+    CHECK(!c && !strstr(err, "SECRET"), "a short master key is not echoed (%s)", err);
+    c = parse("key config-key password-encryption SECRET-one SECRET-two\n", err, sizeof err);
+    CHECK(!c && !strstr(err, "SECRET"), "a master key of two words is not echoed (%s)", err);
+    c = parse("crypto keyring r\n pre-shared-key address 1.1.1.1 key SECRET-0123456789-0123456789-0123456789-0123456789-"
+              "0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789\n",
+              err, sizeof err);
+    CHECK(!c && !strstr(err, "SECRET") && strstr(err, "t.cfg:2: isakmp key too long"), "a too long keyring key is not echoed");
+    c = parse("crypto isakmp key 6 SECRET-not-base64 address 1.1.1.1\n", err, sizeof err);
+    CHECK(!c && !strstr(err, "SECRET"), "a bad type 6 key is not echoed");
+    /* limits */
+    char *s = malloc(200000);
+    size_t o = (size_t)sprintf(s, "crypto isakmp profile p\n");
+    for (unsigned k = 0; k < CFG_MAX_PROFILE_IDENTS + 1; k++)
+        o += (size_t)sprintf(s + o, " match identity address 10.0.%u.0 255.255.255.0\n", k);
+    c = config_parse(s, o, "t.cfg", err, sizeof err);
+    CHECK(!c && !strcmp(err, "t.cfg:18: too many match identity statements (max 16)"), "17 match identity: %s", err);
+    o = (size_t)sprintf(s, "crypto isakmp profile p\n");
+    for (unsigned k = 0; k < CFG_MAX_PROFILE_KEYRINGS + 1; k++)
+        o += (size_t)sprintf(s + o, " keyring r%u\n", k);
+    c = config_parse(s, o, "t.cfg", err, sizeof err);
+    CHECK(!c && !strcmp(err, "t.cfg:10: too many keyrings (max 8)"), "9 keyrings in a profile: %s", err);
+    o = 0;
+    for (unsigned k = 0; k < CFG_MAX_KEYRINGS + 1; k++)
+        o += (size_t)sprintf(s + o, "crypto keyring r%u\n", k);
+    c = config_parse(s, o, "t.cfg", err, sizeof err);
+    CHECK(!c && !strcmp(err, "t.cfg:65: too many keyrings (max 64)"), "65 keyrings: %s", err);
+    o = 0;
+    for (unsigned k = 0; k < CFG_MAX_KEYRING_KEYS + 1; k++) {
+        if (k % 256 == 0)
+            o += (size_t)sprintf(s + o, "crypto keyring r%u\n", k / 256);
+        o += (size_t)sprintf(s + o, " pre-shared-key address 10.%u.%u.1 key k%u\n", k >> 8, k & 255, k);
+    }
+    o += (size_t)sprintf(s + o, "crypto keyring r0\n pre-shared-key address 10.0.0.1 key again\n");
+    c = config_parse(s, o, "t.cfg", err, sizeof err);
+    CHECK(!c && !strcmp(err, "t.cfg:1030: too many keyring pre-shared keys (max 1024 in all keyrings)"),
+          "1025 keyring keys in 5 keyrings: %s", err);
+    o = (size_t)(strstr(s, "crypto keyring r4\n") - s);   /* 1024 keys, then one replaced */
+    o += (size_t)sprintf(s + o, "crypto keyring r0\n pre-shared-key address 10.0.0.1 key again\n");
+    c = config_parse(s, o, "t.cfg", err, sizeof err);
+    CHECK(c && c->nkeyrings == 4 && !strcmp(c->keyrings[0].keys[0].key, "again"),
+          "1024 keyring keys: a key replaced at the limit (%s)", c ? "" : err);
+    config_free(c);
+    o = 0;
+    for (unsigned k = 0; k < CFG_MAX_ISAKMP_KEYS + 1; k++)
+        o += (size_t)sprintf(s + o, "crypto isakmp key k%u hostname h%u.example\n", k, k);
+    c = config_parse(s, o, "t.cfg", err, sizeof err);
+    CHECK(!c && !strcmp(err, "t.cfg:257: too many isakmp keys (max 256)"), "257 isakmp keys: %s", err);
+    free(s);
+}
+
 int main(void)
 {
     check_seed();
@@ -583,5 +933,9 @@ int main(void)
     test_errors();
     test_modes();
     test_limits();
+    test_ike_golden();
+    test_ike_statements();
+    test_type6();
+    test_ike_errors();
     return check_done();
 }

@@ -4,8 +4,11 @@
 #     (--device sim, a socket in a temporary directory, --foreground);
 #     `xce show running-config` through the socket equals the canonical
 #     tests/xced/NAME.cfg; `show crypto map`, `show crypto ipsec
-#     transform-set` and `show crypto ipsec security-association lifetime`
-#     equal tests/golden/xced-*.NAME.txt
+#     transform-set`, `show crypto ipsec security-association lifetime`,
+#     `show crypto isakmp policy` and `show crypto isakmp key` (ike.cfg:
+#     also `show crypto isakmp profile`, `show crypto call admission
+#     statistics`) equal tests/golden/xced-*.NAME.txt
+#   * the type 6 key format checked against Python (hashlib, cryptography)
 #   * the engine views are answered by the daemon (its device), --no-daemon
 #     and --device keep xce on its own engine, a missing socket changes
 #     nothing
@@ -91,8 +94,76 @@ sys.stdout.write(data.decode("ascii", "replace"))
 PYEOF
 }
 
+# the views of tests/xced/input/ike.cfg beyond its golden files (its xced runs)
+ike_views() {
+    local t=$1
+    x show crypto isakmp profile tag clients
+    check "${t}ike: show crypto isakmp profile tag clients: the one profile" \
+        [ "$(grep -c '^ISAKMP PROFILE' "$tmp/out")" = 1 -a "$(head -1 "$tmp/out")" = "ISAKMP PROFILE clients" ]
+    x show crypto isakmp profile tag nosuch
+    check "${t}ike: show crypto isakmp profile tag nosuch: exit 1, a message" \
+        grep -q '^% ISAKMP profile nosuch does not exist$' "$tmp/err"
+    x sh cry isa po
+    check "${t}ike: sh cry isa po (abbreviated): the policies" grep -q '^Protection suite of priority 50$' "$tmp/out"
+    x show crypto isakmp key extra
+    check "${t}ike: show crypto isakmp key extra: the '^' marker" grep -q "^% Invalid input detected" "$tmp/err"
+    x show running-config
+    check "${t}ike: the master key is not in show running-config" not_in "xce-master-key-1" "$tmp/out"
+    x show crypto isakmp key
+    check "${t}ike: no key in clear in show crypto isakmp key (password encryption aes)" \
+        not_in "branch-net-key\\|peer-host-key\\|vpn-client-psk" "$tmp/out"
+}
+
+# The type 6 format (README) done by Python's hashlib and cryptography:
+# decrypts the keys of ike.cfg; makes a key that xced must accept, and a
+# tampered one it must refuse. Skipped without the cryptography module.
+type6_python() {
+    local bin=$1 t=$2
+    if ! "$PY" -c 'import cryptography' 2>/dev/null; then
+        ok "${t}# SKIP type 6 cross-check: no python3 cryptography module"
+        return
+    fi
+    "$PY" - tests/xced/input/ike.cfg "$tmp/py6.cfg" "$tmp/py6bad.cfg" >"$tmp/pyout" 2>&1 <<'PYEOF'
+import base64, hashlib, os, re, sys
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+master = b"xce-master-key-1"
+def key(salt):
+    return hashlib.pbkdf2_hmac("sha256", master, salt, 20000, 32)
+def open6(text):
+    b = base64.b64decode(text, validate=True)
+    assert b[0] == 1
+    return AESGCM(key(b[1:17])).decrypt(b[17:29], b[29:], b[:29]).decode()
+def seal6(plain):
+    salt, iv = os.urandom(16), os.urandom(12)
+    head = bytes([1]) + salt + iv
+    return base64.b64encode(head + AESGCM(key(salt)).encrypt(iv, plain.encode(), head)).decode()
+text = open(sys.argv[1]).read()
+print(" ".join(open6(k) for k in re.findall(r"key 6 (\S+)", text)))
+good = seal6("made-by-python")
+bad = base64.b64decode(good)
+bad = base64.b64encode(bad[:-1] + bytes([bad[-1] ^ 1])).decode()
+cfg = "key config-key password-encryption xce-master-key-1\ncrypto isakmp key 6 %s address 9.9.9.9\n"
+open(sys.argv[2], "w").write(cfg % good)
+open(sys.argv[3], "w").write(cfg % bad)
+PYEOF
+    check "${t}type 6: Python decrypts the keys of ike.cfg" grep -qx \
+        "1234 wide-net-key peer-host-key 12345 branch-net-key branch3-secret vpn-client-psk" "$tmp/pyout"
+    timeout 20 "$bin" -f "$tmp/py6bad.cfg" --device sim --socket "$tmp/sock" --foreground 2>"$tmp/err"
+    check "${t}type 6: a tampered key is refused with its line" \
+        grep -q "py6bad.cfg:2: type 6 key does not decrypt with the master key" "$tmp/err"
+    if start "$bin" "$tmp/py6.cfg"; then
+        x show crypto isakmp key
+        check "${t}type 6: xced takes the key Python made" grep -q '^default *9\.9\.9\.9 *6 ' "$tmp/out"
+    else
+        not_ok "${t}type 6: xced takes the key Python made"
+        sed 's/^/# /' "$tmp/xced.log" | head -5
+    fi
+    stop
+}
+
 suite() {
     local bin=$1 t=$2 name cfg
+    type6_python "$bin" "$t"
 
     for cfg in tests/xced/input/*.cfg; do
         name=$(basename "$cfg" .cfg)
@@ -118,6 +189,20 @@ suite() {
         x show crypto ipsec security-association lifetime &&
             golden "${t}$name: show crypto ipsec security-association lifetime" "$golden/xced-sa-lifetime.$name.txt" ||
             not_ok "${t}$name: sa lifetime exit status"
+        x show crypto isakmp policy &&
+            golden "${t}$name: show crypto isakmp policy" "$golden/xced-isakmp-policy.$name.txt" ||
+            not_ok "${t}$name: show crypto isakmp policy exit status"
+        x show crypto isakmp key && golden "${t}$name: show crypto isakmp key" "$golden/xced-isakmp-key.$name.txt" ||
+            not_ok "${t}$name: show crypto isakmp key exit status"
+        if [ "$name" = ike ]; then
+            x show crypto isakmp profile &&
+                golden "${t}$name: show crypto isakmp profile" "$golden/xced-isakmp-profile.$name.txt" ||
+                not_ok "${t}$name: show crypto isakmp profile exit status"
+            x show crypto call admission statistics &&
+                golden "${t}$name: show crypto call admission statistics" "$golden/xced-cac.$name.txt" ||
+                not_ok "${t}$name: show crypto call admission statistics exit status"
+            ike_views "$t"
+        fi
         stop
         check "${t}$name: SIGTERM: exit 0, socket removed" [ "$xrc" = 0 -a ! -e "$tmp/sock" ]
     done
