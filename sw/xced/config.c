@@ -2614,6 +2614,11 @@ struct config *config_parse_master(const char *text, size_t len, const char *fil
 
 struct config *config_load(const char *path, char *err, size_t errlen)
 {
+    return config_load_master(path, NULL, err, errlen);
+}
+
+struct config *config_load_master(const char *path, const char *master_key, char *err, size_t errlen)
+{
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -2647,7 +2652,7 @@ struct config *config_load(const char *path, char *err, size_t errlen)
     else if (len > CFG_MAX_TEXT)
         snprintf(err, errlen, "%s: too large (more than %u bytes)", path, CFG_MAX_TEXT);
     else
-        c = config_parse(text, len, path, err, errlen);
+        c = config_parse_master(text, len, path, master_key, err, errlen);
     if (text) {
         OPENSSL_cleanse(text, len);
         free(text);

@@ -301,8 +301,10 @@ struct config *config_parse(const char *text, size_t len, const char *file, char
  * type 6 keys are then decrypted instead of sealed. NULL: none. */
 struct config *config_parse_master(const char *text, size_t len, const char *file, const char *master_key,
                                    char *err, size_t errlen);
-/* Reads and parses a file (at most CFG_MAX_TEXT bytes). */
+/* Reads and parses a file (at most CFG_MAX_TEXT bytes); the second with
+ * a master key as config_parse_master. */
 struct config *config_load(const char *path, char *err, size_t errlen);
+struct config *config_load_master(const char *path, const char *master_key, char *err, size_t errlen);
 /* Wipes the secrets and frees; NULL is fine. */
 void config_free(struct config *c);
 

@@ -17,10 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "options.h"
 #include "xced.h"
 
 static struct xced X;
+static char master_key[CFG_MASTER_KEY_MAX + 1];   /* --master-key-file; "" when none */
 static volatile sig_atomic_t got_hup, got_term;
 
 static void on_signal(int sig)
@@ -58,7 +61,7 @@ const char *xced_device_name(const struct xced *x)
 static void usage(FILE *f)
 {
     fputs("usage: xced -f FILE [--device SPEC] [--policy hardware|software|auto] [--socket PATH]\n"
-          "            [--foreground] [--pidfile FILE] [--debug] [-v]\n"
+          "            [--foreground] [--pidfile FILE] [--master-key-file FILE] [--debug] [-v]\n"
           "       xced --help | --version\n"
           "\n"
           "xced, the daemon that owns the xce crypto engine. It reads an IOS-style router\n"
@@ -85,6 +88,10 @@ static void usage(FILE *f)
           "  --foreground        stay attached to the terminal and log on stderr (else\n"
           "                      xced detaches once it serves, and logs to syslog)\n"
           "  --pidfile FILE      write the process id to FILE (removed at exit)\n"
+          "  --master-key-file FILE  the master key of type 6 pre-shared keys (its first\n"
+          "                      line; mode 0600), for a configuration that says \"key\n"
+          "                      config-key password-encryption\" without it, as show\n"
+          "                      running-config writes it\n"
           "  --debug             start with `debug crypto ipsec' on (SA set-up and deletion)\n"
           "  -v, --verbose       also log each request and other debugging lines\n"
           "  -h, --help          this text;  --version  the version\n"
@@ -128,7 +135,7 @@ static int apply_accelerator(const struct config *c)
 static void reload(void)
 {
     char err[512];
-    struct config *c = config_load(X.config_path, err, sizeof err);
+    struct config *c = config_load_master(X.config_path, master_key[0] ? master_key : NULL, err, sizeof err);
     if (!c) {
         X.reload_failures++;
         xlog(LOG_ERR, "SIGHUP: configuration refused, the running one is kept: %s", err);
@@ -222,6 +229,43 @@ static int serve(void)
     return 0;
 }
 
+/* The master key of type 6 pre-shared keys: the file's first line, kept
+ * apart from the configuration as IOS keeps it in private NVRAM. The file
+ * must not be readable by group or others. */
+static int read_master_key(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        fprintf(stderr, "xced: master key file %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (st.st_mode & 077) {
+        fprintf(stderr, "xced: master key file %s is readable by others (mode %03o): chmod 600 it\n", path,
+                (unsigned)(st.st_mode & 0777));
+        close(fd);
+        return -1;
+    }
+    char buf[CFG_MASTER_KEY_MAX + 3];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n < 0)
+        n = 0;
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0';
+    size_t len = strlen(buf);
+    int ok = len >= 8 && len <= CFG_MASTER_KEY_MAX && !strpbrk(buf, " \t");
+    if (ok)
+        memcpy(master_key, buf, len + 1);
+    else
+        fprintf(stderr, "xced: master key file %s: the first line must be 8-%u characters, no blanks\n", path,
+                CFG_MASTER_KEY_MAX);
+    OPENSSL_cleanse(buf, sizeof buf);
+    return ok ? 0 : -1;
+}
+
 static int write_pidfile(const char *path)
 {
     FILE *f = fopen(path, "w");
@@ -278,6 +322,9 @@ int main(int argc, char **argv)
             if (r < 0)
                 return 1;
             socket_path = v;
+        } else if ((r = option_value(argc, argv, &i, "--master-key-file", &v, "xced", stderr)) != 0) {
+            if (r < 0 || read_master_key(v) != 0)
+                return 1;
         } else if ((r = option_value(argc, argv, &i, "--pidfile", &v, "xced", stderr)) != 0) {
             if (r < 0)
                 return 1;
@@ -295,7 +342,7 @@ int main(int argc, char **argv)
         socket_path = xced_ctl_path();
 
     char err[512];
-    X.cfg = config_load(X.config_path, err, sizeof err);
+    X.cfg = config_load_master(X.config_path, master_key[0] ? master_key : NULL, err, sizeof err);
     if (!X.cfg) {
         fprintf(stderr, "%s\n", err);
         return 1;
@@ -390,6 +437,7 @@ out:
         unlink(pidfile);
     xce_close(X.dev);
     config_free(X.cfg);
+    OPENSSL_cleanse(master_key, sizeof master_key);
     if (!X.foreground)
         closelog();
     return status;

@@ -53,6 +53,13 @@ start() {
     done
     return 1
 }
+# refused_with XCED MASTER_KEY_FILE REGEX: xced on the canonical ike.cfg exits 1
+# and says REGEX on stderr
+refused_with() {
+    timeout 20 "$1" -f tests/xced/ike.cfg --master-key-file "$2" --device sim --socket "$tmp/sock" \
+        --foreground 2>"$tmp/err"
+    [ $? = 1 ] && grep -q "$3" "$tmp/err"
+}
 # stop: SIGTERM, at most 10 s; the exit status in $xrc
 stop() {
     kill -TERM "$xpid" 2>/dev/null
@@ -325,6 +332,23 @@ PYEOF
     check "${t}no -f: exit 1" [ $? = 1 ]
     timeout 20 "$bin" --help >"$tmp/out"
     check "${t}--help: exit 0, the synopsis" grep -q '^usage: xced -f FILE' "$tmp/out"
+
+    # the master key of type 6 keys from a file, for the canonical form
+    # (which never writes the key itself): right, wrong, readable by others
+    local mk=$tmp/master
+    printf 'xce-master-key-1\n' >"$mk" && chmod 600 "$mk"
+    if start "$bin" tests/xced/ike.cfg --master-key-file "$mk"; then
+        ok "${t}master key file: the canonical ike.cfg with its type 6 keys starts"
+        stop
+    else
+        not_ok "${t}master key file: the canonical ike.cfg with its type 6 keys starts"
+        sed 's/^/# /' "$tmp/xced.log" | head -5
+    fi
+    printf 'xce-master-key-2\n' >"$mk"
+    check "${t}master key file: a wrong key refuses the type 6 keys (exit 1, FILE:LINE)" \
+        refused_with "$bin" "$mk" '^tests/xced/ike.cfg:[0-9]*:'
+    printf 'xce-master-key-1\n' >"$mk" && chmod 640 "$mk"
+    check "${t}master key file readable by the group: refused" refused_with "$bin" "$mk" 'chmod 600'
 
     # detached, with a pid file
     timeout 30 "$bin" -f tests/xced/input/wan2511.cfg --device sim --socket "$tmp/sock" --pidfile "$tmp/pid"
